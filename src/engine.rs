@@ -1,0 +1,204 @@
+//! The deterministic parallel runner.
+//!
+//! Iterations are cut into chunks of [`CHUNK_SIZE`] (a constant, never
+//! derived from n or the thread count; the last chunk may be short). Chunk k
+//! draws from its own stream (`sampling::chunk_rng(seed, k)`), fills its input
+//! columns, evaluates the model column-wise and reduces its outputs:
+//!
+//! - moments are computed per chunk and merged **in chunk order**, so the
+//!   floating-point sums are the same on 1 thread or 16;
+//! - sketches hold integer counts, whose merge is exact in any order.
+//!
+//! Chunks run in waves of [`WAVE_CHUNKS`] so memory stays bounded (and
+//! `--samples` rows stream to disk in order) whatever n is.
+
+use rayon::prelude::*;
+
+use crate::error::{Error, Result};
+use crate::expr::Operand;
+use crate::model::{Model, Workspace};
+use crate::sampling;
+use crate::stats::{Moments, OutputStats, Sketch};
+
+/// Iterations per chunk. Part of the definition of a run's random numbers:
+/// changing it changes every result for a given seed (value-breaking).
+pub const CHUNK_SIZE: usize = 1024;
+/// Chunks per wave (bounds memory and sets how often progress is reported).
+pub const WAVE_CHUNKS: u64 = 64;
+
+/// What to run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunConfig {
+    /// Number of iterations (≥ 1).
+    pub iterations: u64,
+    /// Seed of the random streams.
+    pub seed: u64,
+    /// Worker threads; `None` uses every core.
+    pub threads: Option<usize>,
+    /// Hand every iteration's inputs and metrics to the observer.
+    pub keep_samples: bool,
+}
+
+/// The per-iteration values of one chunk: inputs, then metrics, row-major by column.
+#[derive(Debug, Clone)]
+pub struct SampleBlock {
+    /// Index of the first iteration (0-based).
+    pub first: u64,
+    /// One column per input, then one per metric.
+    pub columns: Vec<Vec<f64>>,
+}
+
+/// Receives progress and, with `keep_samples`, the samples in iteration order.
+pub trait Observer {
+    /// `done` of `total` iterations are finished.
+    fn progress(&mut self, _done: u64, _total: u64) {}
+    /// The next block of samples, in order.
+    fn samples(&mut self, _block: &SampleBlock) -> Result<()> {
+        Ok(())
+    }
+}
+
+/// An observer that ignores everything.
+pub struct Silent;
+impl Observer for Silent {}
+
+/// The result of a run.
+#[derive(Debug, Clone)]
+pub struct RunResult {
+    /// Iterations run.
+    pub iterations: u64,
+    /// The seed.
+    pub seed: u64,
+    /// Statistics of each model output, in `Model::outputs` order.
+    pub outputs: Vec<OutputStats>,
+    /// Iterations in which at least one metric was NaN or infinite.
+    pub nonfinite_iterations: u64,
+    /// Threads used.
+    pub threads: usize,
+}
+
+struct ChunkSummary {
+    index: u64,
+    moments: Vec<Moments>,
+    nonfinite_rows: u64,
+    samples: Option<SampleBlock>,
+}
+
+/// A fold accumulator: one workspace and one set of sketches per rayon split.
+struct Partial {
+    ws: Option<Workspace>,
+    sketches: Vec<Sketch>,
+    chunks: Vec<ChunkSummary>,
+}
+
+impl Partial {
+    fn new(n_outputs: usize) -> Partial {
+        Partial { ws: None, sketches: vec![Sketch::default(); n_outputs], chunks: Vec::new() }
+    }
+
+    fn merge(mut self, other: Partial) -> Partial {
+        for (a, b) in self.sketches.iter_mut().zip(&other.sketches) {
+            a.merge(b);
+        }
+        self.chunks.extend(other.chunks);
+        self
+    }
+}
+
+fn chunk_len(cfg: &RunConfig, index: u64) -> usize {
+    let start = index * CHUNK_SIZE as u64;
+    (cfg.iterations - start).min(CHUNK_SIZE as u64) as usize
+}
+
+fn output_slice<'a>(ws: &'a Workspace, op: Operand, len: usize, scratch: &'a mut Vec<f64>) -> &'a [f64] {
+    match op {
+        Operand::Slot(s) => &ws.cols[s][..len],
+        Operand::Const(c) => {
+            scratch.clear();
+            scratch.resize(len, c);
+            scratch
+        }
+    }
+}
+
+fn run_chunk(model: &Model, cfg: &RunConfig, index: u64, partial: &mut Partial) {
+    let len = chunk_len(cfg, index);
+    let ws = partial.ws.get_or_insert_with(|| model.workspace(CHUNK_SIZE));
+    sampling::fill_monte_carlo(model, ws, cfg.seed, index, len);
+    model.evaluate(ws, len);
+
+    let mut scratch = Vec::new();
+    let mut moments = Vec::with_capacity(model.outputs.len());
+    for (output, sketch) in model.outputs.iter().zip(partial.sketches.iter_mut()) {
+        let values = output_slice(ws, output.operand, len, &mut scratch);
+        moments.push(Moments::of(values, output.claim));
+        sketch.add_all(values);
+    }
+    let metrics = &model.outputs[..model.n_metrics];
+    let nonfinite_rows = (0..len)
+        .filter(|&i| metrics.iter().any(|m| !ws.value(m.operand, i).is_finite()))
+        .count() as u64;
+    let samples = cfg.keep_samples.then(|| {
+        let mut columns: Vec<Vec<f64>> = model.inputs.iter().map(|input| ws.cols[input.slot][..len].to_vec()).collect();
+        for m in metrics {
+            columns.push(output_slice(ws, m.operand, len, &mut scratch).to_vec());
+        }
+        SampleBlock { first: index * CHUNK_SIZE as u64, columns }
+    });
+    partial.chunks.push(ChunkSummary { index, moments, nonfinite_rows, samples });
+}
+
+/// Run the model `cfg.iterations` times. Results are bit-identical for any
+/// thread count.
+pub fn run(model: &Model, cfg: &RunConfig, observer: &mut dyn Observer) -> Result<RunResult> {
+    if cfg.iterations == 0 {
+        return Err(Error::Config("iterations must be at least 1".into()));
+    }
+    let mut builder = rayon::ThreadPoolBuilder::new();
+    if let Some(t) = cfg.threads {
+        if t == 0 {
+            return Err(Error::Config("--threads must be at least 1".into()));
+        }
+        builder = builder.num_threads(t);
+    }
+    let pool = builder.build().map_err(|e| Error::Config(format!("cannot start {} worker threads: {e}", cfg.threads.unwrap_or(0))))?;
+    let threads = pool.current_num_threads();
+    let n_outputs = model.outputs.len();
+    let n_chunks = cfg.iterations.div_ceil(CHUNK_SIZE as u64);
+    let mut outputs = vec![OutputStats::default(); n_outputs];
+    let mut nonfinite_iterations = 0;
+    let mut wave_start = 0;
+    while wave_start < n_chunks {
+        let wave_end = (wave_start + WAVE_CHUNKS).min(n_chunks);
+        let mut partial = pool.install(|| {
+            (wave_start as usize..wave_end as usize)
+                .into_par_iter()
+                .with_min_len(2)
+                .fold(
+                    || Partial::new(n_outputs),
+                    |mut partial, index| {
+                        run_chunk(model, cfg, index as u64, &mut partial);
+                        partial
+                    },
+                )
+                .reduce(|| Partial::new(n_outputs), Partial::merge)
+        });
+        partial.chunks.sort_by_key(|c| c.index);
+        for chunk in &partial.chunks {
+            for (stats, m) in outputs.iter_mut().zip(&chunk.moments) {
+                stats.moments.merge(m);
+            }
+            nonfinite_iterations += chunk.nonfinite_rows;
+            if let Some(block) = &chunk.samples {
+                observer.samples(block)?;
+            }
+        }
+        for (stats, sketch) in outputs.iter_mut().zip(&partial.sketches) {
+            stats.sketch.merge(sketch);
+        }
+        let done = (wave_end * CHUNK_SIZE as u64).min(cfg.iterations);
+        observer.progress(done, cfg.iterations);
+        wave_start = wave_end;
+    }
+    Ok(RunResult { iterations: cfg.iterations, seed: cfg.seed, outputs, nonfinite_iterations, threads })
+}

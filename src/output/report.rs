@@ -1,0 +1,175 @@
+//! The files of a run: summary.csv, quantiles.csv, histogram.csv,
+//! breakdown.csv and run.csv (DESIGN.md gives the columns; they are a contract).
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use super::{Num, opt, write_csv};
+use crate::engine::{CHUNK_SIZE, RunResult};
+use crate::error::Result;
+use crate::model::Model;
+use crate::scenario::Scenario;
+use crate::stats::{RELATIVE_ACCURACY, histogram, quantile_rows, summarise};
+
+/// Bins in the body of each histogram.
+pub const HISTOGRAM_BINS: usize = 50;
+
+/// Facts about a run that are not statistics, for run.csv.
+#[derive(Debug, Clone)]
+pub struct RunInfo {
+    /// Sampling design.
+    pub sampler: String,
+    /// Seconds the run took.
+    pub elapsed_s: f64,
+    /// Whether samples.csv was written.
+    pub samples: bool,
+}
+
+#[derive(Serialize)]
+struct SummaryCsv<'a> {
+    metric: &'a str,
+    mean: Num,
+    sd: Num,
+    mc_se: Num,
+    mean_ci_low: Num,
+    mean_ci_high: Num,
+    p2_5: Num,
+    p5: Num,
+    p25: Num,
+    p50: Num,
+    p75: Num,
+    p95: Num,
+    p97_5: Num,
+    min: Num,
+    max: Num,
+    prob_positive: Num,
+    prob_meets_claim: Num,
+}
+
+#[derive(Serialize)]
+struct QuantileCsv<'a> {
+    metric: &'a str,
+    quantile: Num,
+    value: Num,
+    ci_low: Num,
+    ci_high: Num,
+}
+
+#[derive(Serialize)]
+struct HistogramCsv<'a> {
+    metric: &'a str,
+    bin_start: Num,
+    bin_end: Num,
+    count: u64,
+    density: Num,
+}
+
+#[derive(Serialize)]
+struct BreakdownCsv<'a> {
+    domain: &'a str,
+    payer: &'a str,
+    mean: Num,
+    p2_5: Num,
+    p50: Num,
+    p97_5: Num,
+    share_of_value: Num,
+}
+
+#[derive(Serialize)]
+struct KeyValue {
+    key: String,
+    value: String,
+}
+
+/// Write every file of a run into `dir` (which must exist); returns the paths.
+pub fn write_run(dir: &Path, scenario: &Scenario, model: &Model, result: &RunResult, info: &RunInfo) -> Result<Vec<PathBuf>> {
+    let metrics = &model.outputs[..model.n_metrics];
+    let metric_stats = &result.outputs[..model.n_metrics];
+    let mut written = Vec::new();
+
+    let summary = metrics.iter().zip(metric_stats).map(|(m, s)| {
+        let r = summarise(s, m.claim);
+        let p = r.percentiles;
+        SummaryCsv {
+            metric: &m.name,
+            mean: Num(r.mean),
+            sd: Num(r.sd),
+            mc_se: Num(r.mc_se),
+            mean_ci_low: Num(r.mean_ci_low),
+            mean_ci_high: Num(r.mean_ci_high),
+            p2_5: Num(p[0]),
+            p5: Num(p[1]),
+            p25: Num(p[2]),
+            p50: Num(p[3]),
+            p75: Num(p[4]),
+            p95: Num(p[5]),
+            p97_5: Num(p[6]),
+            min: Num(r.min),
+            max: Num(r.max),
+            prob_positive: Num(r.prob_positive),
+            prob_meets_claim: opt(r.prob_meets_claim),
+        }
+    });
+    written.push(write_csv(dir, "summary.csv", summary)?);
+
+    let quantiles = metrics.iter().zip(metric_stats).flat_map(|(m, s)| {
+        quantile_rows(&s.sketch).into_iter().map(move |q| QuantileCsv {
+            metric: &m.name,
+            quantile: Num(q.quantile),
+            value: Num(q.value),
+            ci_low: Num(q.ci_low),
+            ci_high: Num(q.ci_high),
+        })
+    });
+    written.push(write_csv(dir, "quantiles.csv", quantiles)?);
+
+    let bins = metrics.iter().zip(metric_stats).flat_map(|(m, s)| {
+        histogram(&s.sketch, HISTOGRAM_BINS).into_iter().map(move |b| HistogramCsv {
+            metric: &m.name,
+            bin_start: Num(b.start),
+            bin_end: Num(b.end),
+            count: b.count,
+            density: opt(b.density),
+        })
+    });
+    written.push(write_csv(dir, "histogram.csv", bins)?);
+
+    let value_per_child = metrics.iter().position(|m| m.name == "value_per_child").map(|i| metric_stats[i].moments.mean);
+    let breakdown = model.domains.iter().zip(&result.outputs[model.n_metrics..]).map(|(d, s)| BreakdownCsv {
+        domain: &d.name,
+        payer: &d.payer,
+        mean: Num(s.moments.mean),
+        p2_5: Num(s.sketch.quantile(0.025)),
+        p50: Num(s.sketch.quantile(0.5)),
+        p97_5: Num(s.sketch.quantile(0.975)),
+        share_of_value: opt(value_per_child.map(|v| s.moments.mean / v)),
+    });
+    written.push(write_csv(dir, "breakdown.csv", breakdown)?);
+
+    let files: Vec<String> = scenario.files.iter().map(|f| f.display().to_string()).collect();
+    let mut rows = vec![
+        ("scenario", scenario.path.display().to_string()),
+        ("scenario_name", scenario.name.clone()),
+        ("scenario_sha256", scenario.sha256.clone()),
+        ("scenario_files", files.join(";")),
+        ("seed", result.seed.to_string()),
+        ("iterations", result.iterations.to_string()),
+        ("sampler", info.sampler.clone()),
+        ("threads", result.threads.to_string()),
+        ("version", env!("CARGO_PKG_VERSION").to_string()),
+        ("elapsed_s", format!("{:.3}", info.elapsed_s)),
+        ("nonfinite", result.nonfinite_iterations.to_string()),
+        ("chunk_size", CHUNK_SIZE.to_string()),
+        ("sketch_relative_accuracy", RELATIVE_ACCURACY.to_string()),
+        ("samples", info.samples.to_string()),
+    ];
+    if let Some(y) = scenario.price_year {
+        rows.push(("price_year", y.to_string()));
+    }
+    let nonfinite = metrics.iter().zip(metric_stats).filter(|(_, s)| s.moments.nonfinite > 0);
+    let extra: Vec<(String, String)> = nonfinite.map(|(m, s)| (format!("nonfinite_{}", m.name), s.moments.nonfinite.to_string())).collect();
+    let all = rows.into_iter().map(|(k, v)| KeyValue { key: k.to_string(), value: v }).chain(extra.into_iter().map(|(key, value)| KeyValue { key, value }));
+    written.push(write_csv(dir, "run.csv", all)?);
+    Ok(written)
+}

@@ -1,0 +1,235 @@
+//! Scenario files: TOML → a typed, validated [`Scenario`].
+//!
+//! The path is `document` (TOML with lines) → `inherit` (`extends` merged) →
+//! `read` (typed sections, every value checked) → `names` (every expression's
+//! names resolved, cycles found, evaluation order fixed). Past
+//! [`Scenario::load`], nothing is re-checked: a `Scenario` that exists is valid.
+
+mod document;
+mod inherit;
+mod names;
+mod read;
+
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use crate::discount::Years;
+use crate::dist::Dist;
+use crate::error::{Error, Location, Result};
+use crate::expr::Expr;
+
+/// A validated scenario.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    /// The file the user named.
+    pub path: PathBuf,
+    /// Every file read: the scenario first, then the files it extends.
+    pub files: Vec<PathBuf>,
+    /// SHA-256 over the bytes of every file read, in `files` order.
+    pub sha256: String,
+    /// `[scenario] name`.
+    pub name: String,
+    /// `[scenario] description`.
+    pub description: String,
+    /// `[scenario] price_year`.
+    pub price_year: Option<i64>,
+    /// `[settings]`.
+    pub settings: Settings,
+    /// `[discounting]`.
+    pub discounting: Discounting,
+    /// `[parameters]`, in file order.
+    pub parameters: Vec<Parameter>,
+    /// `[derived]`, in evaluation (dependency) order.
+    pub derived: Vec<Formula>,
+    /// `[[domain]]`, in file order.
+    pub domains: Vec<Domain>,
+    /// `[programme]`; absent for a pure test-function scenario.
+    pub programme: Option<Programme>,
+    /// `[metrics]`, in evaluation (dependency) order.
+    pub metrics: Vec<Formula>,
+    /// `[claim]`: published figures, by metric.
+    pub claims: Vec<Claim>,
+}
+
+/// Run defaults from `[settings]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    /// Number of Monte Carlo iterations.
+    pub iterations: u64,
+    /// Seed of the random streams.
+    pub seed: u64,
+}
+
+/// Default iterations when neither the scenario nor the command line says.
+pub const DEFAULT_ITERATIONS: u64 = 100_000;
+/// Default seed when neither the scenario nor the command line says.
+pub const DEFAULT_SEED: u64 = 20_260_209;
+
+/// An uncertain input.
+#[derive(Debug, Clone)]
+pub struct Parameter {
+    /// Its name, used in expressions.
+    pub name: String,
+    /// Its distribution.
+    pub dist: Dist,
+    /// The value used in the deterministic base case.
+    pub base: f64,
+    /// Where the number comes from.
+    pub source: Option<String>,
+    /// Unit of measurement.
+    pub unit: Option<String>,
+    /// Free-text note.
+    pub note: Option<String>,
+    /// Where it was written.
+    pub at: Location,
+}
+
+/// A named or keyed expression with where it was written.
+#[derive(Debug, Clone)]
+pub struct Formula {
+    /// The name (for [derived] and [metrics]) or the dotted key.
+    pub name: String,
+    /// The text as written.
+    pub text: String,
+    /// The parsed expression.
+    pub expr: Expr,
+    /// Where it was written.
+    pub at: Location,
+}
+
+/// How the effect of an intervention fades: fade(t) = ρ + (1 − ρ)·e^{−λt}.
+#[derive(Debug, Clone)]
+pub enum Fade {
+    /// No fade: the effect lasts (fade = 1).
+    None,
+    /// A long-run floor ρ and a decay rate λ a year.
+    FloorRate {
+        /// ρ
+        floor: Formula,
+        /// λ
+        rate: Formula,
+    },
+    /// ρ = 0, λ = ln 2 / half_life.
+    HalfLife(Formula),
+}
+
+/// Which schedule of `[discounting]` a domain uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DiscountChoice {
+    /// `[discounting] costs`.
+    Costs,
+    /// `[discounting] health`.
+    Health,
+}
+
+/// A discount schedule as written in `[discounting]`.
+#[derive(Debug, Clone)]
+pub enum DiscountSpec {
+    /// HM Treasury Green Book declining schedule (3.5%, 3%, …).
+    GreenBook,
+    /// Green Book health schedule (1.5%, 1.29%, …).
+    GreenBookHealth,
+    /// A constant rate: a number or an expression (may be uncertain).
+    Rate(Formula),
+}
+
+/// `[discounting]`: the two schedules a domain can pick.
+#[derive(Debug, Clone)]
+pub struct Discounting {
+    /// For costs (default Green Book).
+    pub costs: DiscountSpec,
+    /// For health effects (default Green Book health).
+    pub health: DiscountSpec,
+}
+
+/// One avoided cost stream per child supported.
+#[derive(Debug, Clone)]
+pub struct Domain {
+    /// Unique name.
+    pub name: String,
+    /// Who bears the cost (nhs, social_care, education, justice, economy, …).
+    pub payer: String,
+    /// Avoided cases per child.
+    pub effect: Formula,
+    /// £ per case per year.
+    pub annual_cost: Formula,
+    /// Years after the intervention, [start, end).
+    pub ages: (Years, Years),
+    /// Fade-out of the effect.
+    pub fade: Fade,
+    /// Discount schedule.
+    pub discount: DiscountChoice,
+    /// Real growth of the unit cost a year (0 when absent).
+    pub growth: Option<Formula>,
+    /// Where the domain was written.
+    pub at: Location,
+}
+
+/// `[programme]`: reach and cost.
+#[derive(Debug, Clone)]
+pub struct Programme {
+    /// Families reached a year.
+    pub reach: Formula,
+    /// £ per family supported.
+    pub cost_per_family: Formula,
+    /// Optional multiplier on value per child.
+    pub adjustment: Option<Formula>,
+}
+
+/// A published figure to test against: P(metric ≥ value).
+#[derive(Debug, Clone)]
+pub struct Claim {
+    /// The metric it names.
+    pub metric: String,
+    /// The published value.
+    pub value: f64,
+    /// Where it was written.
+    pub at: Location,
+}
+
+/// The model outputs every scenario with a `[programme]` has, in order.
+pub const BUILTIN_METRICS: [&str; 5] = ["value_per_child", "gross_savings", "programme_cost", "net_savings", "benefit_cost_ratio"];
+
+impl Scenario {
+    /// Load, merge (`extends`), validate and resolve a scenario file.
+    ///
+    /// Every problem that is cheap to find is reported together, each with
+    /// its file, line and key.
+    pub fn load(path: impl AsRef<Path>) -> Result<Scenario> {
+        let path = path.as_ref();
+        let merged = inherit::load(path)?;
+        let mut hasher = Sha256::new();
+        for file in &merged.files {
+            let bytes = std::fs::read(file).map_err(|source| Error::Read { path: file.clone(), source })?;
+            hasher.update(&bytes);
+        }
+        let sha256 = hasher.finalize().iter().map(|b| format!("{b:02x}")).collect();
+        let mut scenario = read::read(&merged.table, path)?;
+        scenario.files = merged.files;
+        scenario.sha256 = sha256;
+        names::resolve(&mut scenario, &merged.introduced)?;
+        Ok(scenario)
+    }
+
+    /// Names of the outputs, in output order: the built-in metrics (when
+    /// there is a programme), then the scenario's own `[metrics]`.
+    pub fn metric_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = Vec::new();
+        if self.programme.is_some() {
+            names.extend(BUILTIN_METRICS.iter().map(|s| s.to_string()));
+        }
+        names.extend(self.metrics.iter().map(|m| m.name.clone()));
+        names
+    }
+
+    /// The published value for `metric`, if `[claim]` names one.
+    pub fn claim(&self, metric: &str) -> Option<f64> {
+        self.claims.iter().find(|c| c.metric == metric).map(|c| c.value)
+    }
+
+    /// The parameter called `name`.
+    pub fn parameter(&self, name: &str) -> Option<&Parameter> {
+        self.parameters.iter().find(|p| p.name == name)
+    }
+}

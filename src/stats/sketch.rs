@@ -1,0 +1,218 @@
+//! A mergeable quantile sketch with bounded relative error, after DDSketch
+//! (Masson, Rim & Lee 2019, "DDSketch: a fast and fully-mergeable quantile
+//! sketch with relative-error guarantees", VLDB 12(12)).
+//!
+//! A value x > 0 goes to bucket k = ⌈ln x / ln γ⌉ with γ = (1 + α)/(1 − α);
+//! the bucket's representative 2γ^k/(γ + 1) is within a relative error α of
+//! every value in it. Negative values use a mirrored store, and |x| below
+//! [`MIN_INDEXABLE`] counts as zero. Counts are integers, so merging is exact
+//! and the result does not depend on the order of merges; memory depends on
+//! the range of the values, never on how many there are.
+
+/// Relative accuracy α of every quantile read from a sketch (0.01%).
+pub const RELATIVE_ACCURACY: f64 = 1e-4;
+/// Magnitudes below this are counted in the zero bucket.
+pub const MIN_INDEXABLE: f64 = 1e-30;
+
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Store {
+    offset: i64,
+    counts: Vec<u64>,
+}
+
+impl Store {
+    fn add(&mut self, key: i64, n: u64) {
+        if self.counts.is_empty() {
+            self.offset = key;
+            self.counts.push(0);
+        }
+        if key < self.offset {
+            let grow = (self.offset - key) as usize;
+            let extra = grow.max(self.counts.len() / 2);
+            let mut counts = vec![0; extra + self.counts.len()];
+            counts[extra..].copy_from_slice(&self.counts);
+            self.counts = counts;
+            self.offset -= extra as i64;
+        }
+        let i = (key - self.offset) as usize;
+        if i >= self.counts.len() {
+            let new_len = (i + 1).max(self.counts.len() + self.counts.len() / 2);
+            self.counts.resize(new_len, 0);
+        }
+        self.counts[i] += n;
+    }
+
+    fn merge(&mut self, other: &Store) {
+        for (i, &c) in other.counts.iter().enumerate() {
+            if c > 0 {
+                self.add(other.offset + i as i64, c);
+            }
+        }
+    }
+
+    /// (key, count) pairs with a count, keys ascending.
+    fn buckets(&self) -> impl DoubleEndedIterator<Item = (i64, u64)> + '_ {
+        self.counts.iter().enumerate().filter(|(_, c)| **c > 0).map(|(i, c)| (self.offset + i as i64, *c))
+    }
+}
+
+/// The sketch of one output.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sketch {
+    positive: Store,
+    negative: Store,
+    zero: u64,
+    count: u64,
+    min: f64,
+    max: f64,
+}
+
+impl Default for Sketch {
+    fn default() -> Self {
+        Sketch { positive: Store::default(), negative: Store::default(), zero: 0, count: 0, min: f64::INFINITY, max: f64::NEG_INFINITY }
+    }
+}
+
+fn gamma() -> f64 {
+    (1.0 + RELATIVE_ACCURACY) / (1.0 - RELATIVE_ACCURACY)
+}
+
+impl Sketch {
+    /// Add every finite value of a slice (non-finite values are skipped:
+    /// they are counted by `Moments`).
+    pub fn add_all(&mut self, values: &[f64]) {
+        let inv_ln_gamma = 1.0 / gamma().ln();
+        for &x in values {
+            if !x.is_finite() {
+                continue;
+            }
+            self.count += 1;
+            self.min = self.min.min(x);
+            self.max = self.max.max(x);
+            let magnitude = x.abs();
+            if magnitude < MIN_INDEXABLE {
+                self.zero += 1;
+                continue;
+            }
+            let key = (magnitude.ln() * inv_ln_gamma).ceil() as i64;
+            if x > 0.0 {
+                self.positive.add(key, 1);
+            } else {
+                self.negative.add(key, 1);
+            }
+        }
+    }
+
+    /// Merge another sketch into this one (exact: counts add).
+    pub fn merge(&mut self, other: &Sketch) {
+        self.positive.merge(&other.positive);
+        self.negative.merge(&other.negative);
+        self.zero += other.zero;
+        self.count += other.count;
+        self.min = self.min.min(other.min);
+        self.max = self.max.max(other.max);
+    }
+
+    /// Number of values.
+    pub fn count(&self) -> u64 {
+        self.count
+    }
+
+    /// Smallest value seen (exact).
+    pub fn min(&self) -> f64 {
+        self.min
+    }
+
+    /// Largest value seen (exact).
+    pub fn max(&self) -> f64 {
+        self.max
+    }
+
+    /// Every bucket as (representative value, count), ascending by value.
+    pub fn buckets(&self) -> Vec<(f64, u64)> {
+        let g = gamma();
+        let value = |key: i64| 2.0 * (key as f64 * g.ln()).exp() / (g + 1.0);
+        let mut out: Vec<(f64, u64)> = self.negative.buckets().rev().map(|(k, c)| (-value(k), c)).collect();
+        if self.zero > 0 {
+            out.push((0.0, self.zero));
+        }
+        out.extend(self.positive.buckets().map(|(k, c)| (value(k), c)));
+        out
+    }
+
+    /// The value of order statistic `rank` (0-based, may be fractional:
+    /// rounded down), within relative error α. NaN when empty.
+    pub fn value_at_rank(&self, rank: f64) -> f64 {
+        if self.count == 0 {
+            return f64::NAN;
+        }
+        if rank <= 0.0 {
+            return self.min;
+        }
+        if rank >= (self.count - 1) as f64 {
+            return self.max;
+        }
+        let mut seen = 0u64;
+        let target = rank.floor() as u64;
+        for (value, count) in self.buckets() {
+            seen += count;
+            if seen > target {
+                return value.clamp(self.min, self.max);
+            }
+        }
+        self.max
+    }
+
+    /// The q-quantile (q in [0, 1]) at rank q·(n − 1), within relative error α.
+    pub fn quantile(&self, q: f64) -> f64 {
+        self.value_at_rank(q * (self.count.saturating_sub(1)) as f64)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantiles_within_relative_error_of_exact() {
+        let xs: Vec<f64> = (0..20_001).map(|i| (i as f64 - 5000.0) * 1.37 + 0.25).collect();
+        let mut s = Sketch::default();
+        s.add_all(&xs);
+        let mut sorted = xs.clone();
+        sorted.sort_by(f64::total_cmp);
+        for &q in &[0.0, 0.01, 0.1, 0.25, 0.5, 0.75, 0.9, 0.975, 1.0] {
+            let exact = sorted[(q * (xs.len() - 1) as f64).floor() as usize];
+            let got = s.quantile(q);
+            assert!((got - exact).abs() <= RELATIVE_ACCURACY * exact.abs() + 1e-12, "q={q}: {got} vs {exact}");
+        }
+    }
+
+    #[test]
+    fn merging_is_exact_and_order_free() {
+        let a: Vec<f64> = (1..500).map(|i| i as f64 * 3.1).collect();
+        let b: Vec<f64> = (1..700).map(|i| -(i as f64) * 0.7).collect();
+        let (mut sa, mut sb, mut all) = (Sketch::default(), Sketch::default(), Sketch::default());
+        sa.add_all(&a);
+        sb.add_all(&b);
+        all.add_all(&a);
+        all.add_all(&b);
+        let mut ab = sa.clone();
+        ab.merge(&sb);
+        let mut ba = sb.clone();
+        ba.merge(&sa);
+        assert_eq!(ab.buckets(), all.buckets());
+        assert_eq!(ba.buckets(), all.buckets());
+        assert_eq!(ab.count(), 1198);
+    }
+
+    #[test]
+    fn zero_and_constant() {
+        let mut s = Sketch::default();
+        s.add_all(&[0.0, 0.0, 5.0, f64::NAN]);
+        assert_eq!(s.count(), 3);
+        assert_eq!(s.quantile(0.5), 0.0);
+        let mut c = Sketch::default();
+        c.add_all(&[7.0; 10]);
+        assert_eq!(c.quantile(0.3), 7.0);
+    }
+}

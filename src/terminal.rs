@@ -1,0 +1,158 @@
+//! What the binary shows a person: the base-case table of `check`, the
+//! progress bar and the closing summary of `run`. (The library never prints.)
+
+use std::fmt::Write as _;
+use std::io::IsTerminal;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use cradle::engine::{Observer, SampleBlock};
+use cradle::output::SampleWriter;
+use cradle::stats::summarise;
+use cradle::{Model, RunResult, Scenario};
+
+/// 1234567.8 -> "1,234,568" (for people; CSV files never group digits).
+pub fn grouped(x: f64) -> String {
+    if !x.is_finite() {
+        return format!("{x}");
+    }
+    let digits = format!("{:.0}", x.abs());
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if x < 0.0 && digits != "0" { format!("-{out}") } else { out }
+}
+
+fn money(x: f64) -> String {
+    if x.abs() >= 1e9 {
+        format!("£{}  (£{:.3}bn)", grouped(x), x / 1e9)
+    } else {
+        format!("£{}", grouped(x))
+    }
+}
+
+fn label(metric: &str) -> String {
+    match metric {
+        "value_per_child" => "Value per child".into(),
+        "gross_savings" => "Gross savings (one year's cohort)".into(),
+        "programme_cost" => "Programme cost".into(),
+        "net_savings" => "Net savings".into(),
+        "benefit_cost_ratio" => "Benefit-cost ratio".into(),
+        other => other.to_string(),
+    }
+}
+
+fn show(metric: &str, x: f64) -> String {
+    match metric {
+        "benefit_cost_ratio" => format!("{x:.2}"),
+        "value_per_child" | "gross_savings" | "programme_cost" | "net_savings" => money(x),
+        _ => format!("{}", (x * 1e6).round() / 1e6),
+    }
+}
+
+/// The deterministic base case, one labelled line per quantity.
+pub fn base_case_table(scenario: &Scenario, model: &Model) -> String {
+    let values = model.base_case();
+    let mut s = String::new();
+    let _ = writeln!(s, "{}: scenario is valid", scenario.path.display());
+    if !scenario.name.is_empty() {
+        let _ = writeln!(s, "{}", scenario.name);
+    }
+    let random = model.inputs.iter().filter(|i| !i.dist.is_fixed()).count();
+    let _ = writeln!(s, "{} parameters ({} uncertain), {} domains\n", model.inputs.len(), random, model.domains.len());
+    let _ = writeln!(s, "Base case (every parameter at its base value):");
+    for (o, v) in model.outputs[..model.n_metrics].iter().zip(&values) {
+        let claim = o.claim.map_or_else(String::new, |c| {
+            let diff = (v - c) / c * 100.0;
+            format!("   claim {}: {diff:+.1}%", show(&o.name, c))
+        });
+        let _ = writeln!(s, "  {:<36} {:>20}{claim}", label(&o.name), show(&o.name, *v));
+    }
+    if !model.domains.is_empty() {
+        let _ = writeln!(s, "\nValue per child by domain (after the programme adjustment):");
+        let total: f64 = values[model.n_metrics..].iter().sum();
+        for (d, v) in model.domains.iter().zip(&values[model.n_metrics..]) {
+            let share = if total != 0.0 { v / total * 100.0 } else { f64::NAN };
+            let _ = writeln!(s, "  {:<36} {:>20}   {:>5.1}%   payer: {}", d.name, money(*v), share, d.payer);
+        }
+    }
+    s
+}
+
+/// The closing summary of a run.
+pub fn run_table(scenario: &Scenario, model: &Model, result: &RunResult, elapsed_s: f64, dir: &Path) -> String {
+    let mut s = String::new();
+    let rate = result.iterations as f64 / elapsed_s.max(1e-9);
+    let _ = writeln!(
+        s,
+        "{}: {} iterations, seed {}, {} threads, {:.2} s ({:.2} M iterations/s)\n",
+        scenario.name,
+        grouped(result.iterations as f64),
+        result.seed,
+        result.threads,
+        elapsed_s,
+        rate / 1e6
+    );
+    let _ = writeln!(s, "  {:<36} {:>16} {:>34} {:>10} {:>10}", "metric", "mean", "95% range (p2.5 – p97.5)", "P(> 0)", "P(claim)");
+    for (o, st) in model.outputs[..model.n_metrics].iter().zip(&result.outputs) {
+        let r = summarise(st, o.claim);
+        let range = format!("{} – {}", show(&o.name, r.percentiles[0]), show(&o.name, r.percentiles[6]));
+        let claim = r.prob_meets_claim.map_or_else(|| "".into(), |p| format!("{p:.3}"));
+        let mean = show(&o.name, r.mean);
+        let mean = mean.split("  (").next().unwrap_or(&mean).to_string();
+        let range = range.split("  (").collect::<Vec<_>>().join(" (");
+        let _ = writeln!(s, "  {:<36} {:>16} {:>34} {:>10.3} {:>10}", label(&o.name), mean, range, r.prob_positive, claim);
+    }
+    let _ = writeln!(s, "\nWrote {}/ (summary, quantiles, histogram, breakdown, run{})", dir.display(), if model.inputs.is_empty() { "" } else { "" });
+    s
+}
+
+/// Progress bar (after one second, on a terminal, unless quiet) and samples.csv.
+pub struct RunObserver {
+    bar: ProgressBar,
+    start: Instant,
+    show: bool,
+    shown: bool,
+    samples: Option<SampleWriter>,
+}
+
+impl RunObserver {
+    pub fn new(quiet: bool, samples: Option<SampleWriter>) -> RunObserver {
+        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} [{elapsed_precise}] {wide_bar} {human_pos}/{human_len} iterations ({per_sec}, eta {eta})")
+                .expect("the template is valid"),
+        );
+        RunObserver { bar, start: Instant::now(), show: !quiet && std::io::stderr().is_terminal(), shown: false, samples }
+    }
+
+    /// Clear the bar; hand back the samples writer to commit.
+    pub fn finish(self) -> Option<SampleWriter> {
+        self.bar.finish_and_clear();
+        self.samples
+    }
+}
+
+impl Observer for RunObserver {
+    fn progress(&mut self, done: u64, total: u64) {
+        self.bar.set_length(total);
+        self.bar.set_position(done);
+        if self.show && !self.shown && self.start.elapsed() > Duration::from_secs(1) && done < total {
+            self.bar.set_draw_target(ProgressDrawTarget::stderr());
+            self.shown = true;
+        }
+    }
+
+    fn samples(&mut self, block: &SampleBlock) -> cradle::Result<()> {
+        match &mut self.samples {
+            Some(w) => cradle::engine::Observer::samples(w, block),
+            None => Ok(()),
+        }
+    }
+}
