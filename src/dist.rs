@@ -442,10 +442,41 @@ impl Dist {
         }
     }
 
-    /// Fill `out` with independent draws.
+    /// Fill `out` with independent draws: the same values, in the same
+    /// order, as calling [`Dist::sample`] once per element, with the match
+    /// on the distribution hoisted out of the loop for the common laws.
     pub fn fill<R: Rng + ?Sized>(&self, rng: &mut R, out: &mut [f64]) {
         match self {
             Dist::Fixed { value } => out.fill(*value),
+            Dist::Uniform { min, max } => {
+                for x in out.iter_mut() {
+                    *x = min + (max - min) * uniform01(rng);
+                }
+            }
+            Dist::Triangular { min, mode, max } => {
+                let (width, left, right) = (max - min, mode - min, max - mode);
+                for x in out.iter_mut() {
+                    let u = uniform01(rng);
+                    *x = if u * width < left { min + (u * width * left).sqrt() } else { max - ((1.0 - u) * width * right).sqrt() };
+                }
+            }
+            Dist::Normal { mean, sd, range: None } => {
+                for x in out.iter_mut() {
+                    let z: f64 = StandardNormal.sample(rng);
+                    *x = mean + sd * z;
+                }
+            }
+            Dist::LogNormal { meanlog, sdlog, range: None } => {
+                for x in out.iter_mut() {
+                    let z: f64 = StandardNormal.sample(rng);
+                    *x = (meanlog + sdlog * z).exp();
+                }
+            }
+            Dist::Pert { min, max, shape, .. } => {
+                for x in out.iter_mut() {
+                    *x = min + (max - min) * shape.sample(rng);
+                }
+            }
             _ => {
                 for x in out.iter_mut() {
                     *x = self.sample(rng);

@@ -12,6 +12,8 @@
 //! Chunks run in waves of [`WAVE_CHUNKS`] so memory stays bounded (and
 //! `--samples` rows stream to disk in order) whatever n is.
 
+use std::sync::Mutex;
+
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
@@ -78,31 +80,17 @@ pub struct RunResult {
 }
 
 struct ChunkSummary {
-    index: u64,
     moments: Vec<Moments>,
     nonfinite_rows: u64,
     samples: Option<SampleBlock>,
 }
 
-/// A fold accumulator: one workspace and one set of sketches per rayon split.
-struct Partial {
-    ws: Option<Workspace>,
+/// What one worker thread keeps across chunks: its workspace and its own
+/// sketches. Sketches hold integer counts, so which thread added a value
+/// does not change the merged result.
+struct ThreadState {
+    ws: Workspace,
     sketches: Vec<Sketch>,
-    chunks: Vec<ChunkSummary>,
-}
-
-impl Partial {
-    fn new(n_outputs: usize) -> Partial {
-        Partial { ws: None, sketches: vec![Sketch::default(); n_outputs], chunks: Vec::new() }
-    }
-
-    fn merge(mut self, other: Partial) -> Partial {
-        for (a, b) in self.sketches.iter_mut().zip(&other.sketches) {
-            a.merge(b);
-        }
-        self.chunks.extend(other.chunks);
-        self
-    }
 }
 
 fn chunk_len(cfg: &RunConfig, index: u64) -> usize {
@@ -121,23 +109,26 @@ fn output_slice<'a>(ws: &'a Workspace, op: Operand, len: usize, scratch: &'a mut
     }
 }
 
-fn run_chunk(model: &Model, cfg: &RunConfig, index: u64, partial: &mut Partial) {
+fn run_chunk(model: &Model, cfg: &RunConfig, index: u64, state: &mut ThreadState) -> ChunkSummary {
     let len = chunk_len(cfg, index);
-    let ws = partial.ws.get_or_insert_with(|| model.workspace(CHUNK_SIZE));
+    let ws = &mut state.ws;
     sampling::fill_monte_carlo(model, ws, cfg.seed, index, len);
     model.evaluate(ws, len);
 
     let mut scratch = Vec::new();
     let mut moments = Vec::with_capacity(model.outputs.len());
-    for (output, sketch) in model.outputs.iter().zip(partial.sketches.iter_mut()) {
+    for (output, sketch) in model.outputs.iter().zip(state.sketches.iter_mut()) {
         let values = output_slice(ws, output.operand, len, &mut scratch);
         moments.push(Moments::of(values, output.claim));
         sketch.add_all(values);
     }
     let metrics = &model.outputs[..model.n_metrics];
-    let nonfinite_rows = (0..len)
-        .filter(|&i| metrics.iter().any(|m| !ws.value(m.operand, i).is_finite()))
-        .count() as u64;
+    // Rows with any non-finite metric: only looked for when some metric had one.
+    let nonfinite_rows = if moments[..model.n_metrics].iter().any(|m| m.nonfinite > 0) {
+        (0..len).filter(|&i| metrics.iter().any(|m| !ws.value(m.operand, i).is_finite())).count() as u64
+    } else {
+        0
+    };
     let samples = cfg.keep_samples.then(|| {
         let mut columns: Vec<Vec<f64>> = model.inputs.iter().map(|input| ws.cols[input.slot][..len].to_vec()).collect();
         for m in metrics {
@@ -145,7 +136,7 @@ fn run_chunk(model: &Model, cfg: &RunConfig, index: u64, partial: &mut Partial) 
         }
         SampleBlock { first: index * CHUNK_SIZE as u64, columns }
     });
-    partial.chunks.push(ChunkSummary { index, moments, nonfinite_rows, samples });
+    ChunkSummary { moments, nonfinite_rows, samples }
 }
 
 /// Run the model `cfg.iterations` times. Results are bit-identical for any
@@ -166,25 +157,25 @@ pub fn run(model: &Model, cfg: &RunConfig, observer: &mut dyn Observer) -> Resul
     let n_outputs = model.outputs.len();
     let n_chunks = cfg.iterations.div_ceil(CHUNK_SIZE as u64);
     let mut outputs = vec![OutputStats::default(); n_outputs];
+    let states: Vec<Mutex<ThreadState>> = (0..threads)
+        .map(|_| Mutex::new(ThreadState { ws: model.workspace(CHUNK_SIZE), sketches: vec![Sketch::default(); n_outputs] }))
+        .collect();
     let mut nonfinite_iterations = 0;
     let mut wave_start = 0;
     while wave_start < n_chunks {
         let wave_end = (wave_start + WAVE_CHUNKS).min(n_chunks);
-        let mut partial = pool.install(|| {
+        // `collect` on an indexed parallel iterator keeps chunk order.
+        let chunks: Vec<ChunkSummary> = pool.install(|| {
             (wave_start as usize..wave_end as usize)
                 .into_par_iter()
-                .with_min_len(2)
-                .fold(
-                    || Partial::new(n_outputs),
-                    |mut partial, index| {
-                        run_chunk(model, cfg, index as u64, &mut partial);
-                        partial
-                    },
-                )
-                .reduce(|| Partial::new(n_outputs), Partial::merge)
+                .map(|index| {
+                    let thread = rayon::current_thread_index().unwrap_or(0);
+                    let mut state = states[thread].lock().expect("a worker panicked");
+                    run_chunk(model, cfg, index as u64, &mut state)
+                })
+                .collect()
         });
-        partial.chunks.sort_by_key(|c| c.index);
-        for chunk in &partial.chunks {
+        for chunk in &chunks {
             for (stats, m) in outputs.iter_mut().zip(&chunk.moments) {
                 stats.moments.merge(m);
             }
@@ -193,12 +184,15 @@ pub fn run(model: &Model, cfg: &RunConfig, observer: &mut dyn Observer) -> Resul
                 observer.samples(block)?;
             }
         }
-        for (stats, sketch) in outputs.iter_mut().zip(&partial.sketches) {
-            stats.sketch.merge(sketch);
-        }
         let done = (wave_end * CHUNK_SIZE as u64).min(cfg.iterations);
         observer.progress(done, cfg.iterations);
         wave_start = wave_end;
+    }
+    for state in states {
+        let state = state.into_inner().expect("a worker panicked");
+        for (stats, sketch) in outputs.iter_mut().zip(&state.sketches) {
+            stats.sketch.merge(sketch);
+        }
     }
     Ok(RunResult { iterations: cfg.iterations, seed: cfg.seed, outputs, nonfinite_iterations, threads })
 }

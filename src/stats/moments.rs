@@ -30,24 +30,52 @@ impl Default for Moments {
 }
 
 impl Moments {
-    /// Moments of a slice, in one pass (Welford), skipping non-finite values.
+    /// Moments of a slice (one chunk), skipping non-finite values. Two
+    /// passes, mean then Σ(x − mean)², which is as accurate as Welford's
+    /// update for a slice and needs no division per value.
     pub fn of(values: &[f64], claim: Option<f64>) -> Moments {
-        let mut m = Moments::default();
-        let threshold = claim.unwrap_or(f64::INFINITY);
-        for &x in values {
-            if !x.is_finite() {
-                m.nonfinite += 1;
-                continue;
-            }
-            m.n += 1;
-            let delta = x - m.mean;
-            m.mean += delta / m.n as f64;
-            m.m2 += delta * (x - m.mean);
-            m.min = m.min.min(x);
-            m.max = m.max.max(x);
-            m.positive += u64::from(x > 0.0);
-            m.meets_claim += u64::from(x >= threshold);
+        let sum: f64 = values.iter().sum();
+        if !sum.is_finite() {
+            return Moments::of_with_nonfinite(values, claim);
         }
+        // A finite sum means every value is finite: branch-free loops.
+        let n = values.len();
+        let mut m = Moments { n: n as u64, ..Moments::default() };
+        if n == 0 {
+            return m;
+        }
+        let threshold = claim.unwrap_or(f64::INFINITY);
+        m.mean = sum / n as f64;
+        let (mut min, mut max) = (values[0], values[0]);
+        let (mut positive, mut meets, mut m2) = (0u64, 0u64, 0.0);
+        for &x in values {
+            min = if x < min { x } else { min };
+            max = if x > max { x } else { max };
+            positive += u64::from(x > 0.0);
+            meets += u64::from(x >= threshold);
+            m2 += (x - m.mean) * (x - m.mean);
+        }
+        m.min = min;
+        m.max = max;
+        m.positive = positive;
+        m.meets_claim = meets;
+        m.m2 = m2;
+        m
+    }
+
+    fn of_with_nonfinite(values: &[f64], claim: Option<f64>) -> Moments {
+        let finite: Vec<f64> = values.iter().copied().filter(|x| x.is_finite()).collect();
+        let mut m = if finite.len() == values.len() {
+            // The sum overflowed although every value is finite: fall back to Welford.
+            let mut m = Moments::default();
+            for &x in values {
+                m.merge(&Moments::of(&[x], claim));
+            }
+            return m;
+        } else {
+            Moments::of(&finite, claim)
+        };
+        m.nonfinite = (values.len() - finite.len()) as u64;
         m
     }
 

@@ -1,16 +1,26 @@
-//! A mergeable quantile sketch with bounded relative error, after DDSketch
-//! (Masson, Rim & Lee 2019, "DDSketch: a fast and fully-mergeable quantile
-//! sketch with relative-error guarantees", VLDB 12(12)).
+//! A mergeable quantile sketch with bounded relative error, in the spirit of
+//! DDSketch (Masson, Rim & Lee 2019, "DDSketch: a fast and fully-mergeable
+//! quantile sketch with relative-error guarantees", VLDB 12(12)) and of
+//! HdrHistogram's log-linear buckets.
 //!
-//! A value x > 0 goes to bucket k = ⌈ln x / ln γ⌉ with γ = (1 + α)/(1 − α);
-//! the bucket's representative 2γ^k/(γ + 1) is within a relative error α of
-//! every value in it. Negative values use a mirrored store, and |x| below
-//! [`MIN_INDEXABLE`] counts as zero. Counts are integers, so merging is exact
-//! and the result does not depend on the order of merges; memory depends on
-//! the range of the values, never on how many there are.
+//! A value x > 0 goes to the bucket named by the top bits of its IEEE-754
+//! representation: the exponent and the first [`MANTISSA_BITS`] bits of the
+//! mantissa. Buckets are therefore [m·2^e, (m + 2^−13)·2^e) for m in [1, 2):
+//! geometric across octaves, linear inside one, with a relative width of at
+//! most 2^−13. Reporting the bucket's midpoint gives a relative error of at
+//! most 2^−14 ≈ 6.1e-5 ([`RELATIVE_ACCURACY`]) for every value in it. The
+//! key is one shift of the bits (no logarithm), so adding a value is cheap.
+//!
+//! Negative values use a mirrored store, and |x| below [`MIN_INDEXABLE`]
+//! counts as zero. Counts are integers, so merging is exact and does not
+//! depend on the order of merges; memory depends on the range of the values
+//! (8,192 buckets per factor of two), never on how many there are.
 
-/// Relative accuracy α of every quantile read from a sketch (0.01%).
-pub const RELATIVE_ACCURACY: f64 = 1e-4;
+/// Mantissa bits kept in a bucket key.
+pub const MANTISSA_BITS: u32 = 13;
+/// Relative accuracy of every quantile read from a sketch: 2^−14 ≈ 0.0061%.
+pub const RELATIVE_ACCURACY: f64 = 1.0 / (1u64 << (MANTISSA_BITS + 1)) as f64;
+const SHIFT: u32 = 52 - MANTISSA_BITS;
 /// Magnitudes below this are counted in the zero bucket.
 pub const MIN_INDEXABLE: f64 = 1e-30;
 
@@ -40,6 +50,16 @@ impl Store {
             self.counts.resize(new_len, 0);
         }
         self.counts[i] += n;
+    }
+
+    /// Make sure keys lo..=hi have a slot, so that `add_unchecked` can index.
+    fn reserve(&mut self, lo: i64, hi: i64) {
+        self.add(lo, 0);
+        self.add(hi, 0);
+    }
+
+    fn increment(&mut self, key: i64) {
+        self.counts[(key - self.offset) as usize] += 1;
     }
 
     fn merge(&mut self, other: &Store) {
@@ -73,32 +93,53 @@ impl Default for Sketch {
     }
 }
 
-fn gamma() -> f64 {
-    (1.0 + RELATIVE_ACCURACY) / (1.0 - RELATIVE_ACCURACY)
+/// The bucket key of a magnitude ≥ MIN_INDEXABLE (monotone in the value).
+fn key(magnitude: f64) -> i64 {
+    (magnitude.to_bits() >> SHIFT) as i64
+}
+
+/// The midpoint of bucket `key`.
+fn midpoint(key: i64) -> f64 {
+    let lower = f64::from_bits((key as u64) << SHIFT);
+    let upper = f64::from_bits(((key + 1) as u64) << SHIFT);
+    0.5 * (lower + upper)
 }
 
 impl Sketch {
     /// Add every finite value of a slice (non-finite values are skipped:
     /// they are counted by `Moments`).
     pub fn add_all(&mut self, values: &[f64]) {
-        let inv_ln_gamma = 1.0 / gamma().ln();
+        // One pass for the range, so the stores grow once per slice and the
+        // counting loop below only indexes.
+        let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+        for &x in values {
+            if x.is_finite() {
+                lo = lo.min(x);
+                hi = hi.max(x);
+            }
+        }
+        if lo > hi {
+            return;
+        }
+        self.min = self.min.min(lo);
+        self.max = self.max.max(hi);
+        if hi >= MIN_INDEXABLE {
+            self.positive.reserve(key(lo.max(MIN_INDEXABLE)), key(hi));
+        }
+        if lo <= -MIN_INDEXABLE {
+            self.negative.reserve(key((-hi).max(MIN_INDEXABLE)), key(-lo));
+        }
         for &x in values {
             if !x.is_finite() {
                 continue;
             }
             self.count += 1;
-            self.min = self.min.min(x);
-            self.max = self.max.max(x);
-            let magnitude = x.abs();
-            if magnitude < MIN_INDEXABLE {
-                self.zero += 1;
-                continue;
-            }
-            let key = (magnitude.ln() * inv_ln_gamma).ceil() as i64;
-            if x > 0.0 {
-                self.positive.add(key, 1);
+            if x >= MIN_INDEXABLE {
+                self.positive.increment(key(x));
+            } else if x <= -MIN_INDEXABLE {
+                self.negative.increment(key(-x));
             } else {
-                self.negative.add(key, 1);
+                self.zero += 1;
             }
         }
     }
@@ -130,13 +171,11 @@ impl Sketch {
 
     /// Every bucket as (representative value, count), ascending by value.
     pub fn buckets(&self) -> Vec<(f64, u64)> {
-        let g = gamma();
-        let value = |key: i64| 2.0 * (key as f64 * g.ln()).exp() / (g + 1.0);
-        let mut out: Vec<(f64, u64)> = self.negative.buckets().rev().map(|(k, c)| (-value(k), c)).collect();
+        let mut out: Vec<(f64, u64)> = self.negative.buckets().rev().map(|(k, c)| (-midpoint(k), c)).collect();
         if self.zero > 0 {
             out.push((0.0, self.zero));
         }
-        out.extend(self.positive.buckets().map(|(k, c)| (value(k), c)));
+        out.extend(self.positive.buckets().map(|(k, c)| (midpoint(k), c)));
         out
     }
 
@@ -203,6 +242,16 @@ mod tests {
         assert_eq!(ab.buckets(), all.buckets());
         assert_eq!(ba.buckets(), all.buckets());
         assert_eq!(ab.count(), 1198);
+    }
+
+    #[test]
+    fn every_value_is_within_the_stated_accuracy_of_its_bucket() {
+        for i in 0..100_000 {
+            let x = 1e-6 * 1.000_37f64.powi(i);
+            let m = midpoint(key(x));
+            assert!((m - x).abs() <= RELATIVE_ACCURACY * x, "x={x} midpoint={m}");
+        }
+        assert!(key(1.0) < key(1.0 + 2e-4) && key(0.999) < key(1.0));
     }
 
     #[test]
