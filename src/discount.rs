@@ -57,14 +57,24 @@ impl Schedule {
     fn green_book_scaled(factor: f64) -> Schedule {
         let bands = GREEN_BOOK_BREAKS
             .iter()
-            .map(|&(first, last, rate)| Band { first, last, rate: rate * factor })
+            .map(|&(first, last, rate)| Band {
+                first,
+                last,
+                rate: rate * factor,
+            })
             .collect();
         Schedule { bands }
     }
 
     /// A constant rate for every year.
     pub fn constant(rate: f64) -> Schedule {
-        Schedule { bands: vec![Band { first: 1, last: Years::MAX, rate }] }
+        Schedule {
+            bands: vec![Band {
+                first: 1,
+                last: Years::MAX,
+                rate,
+            }],
+        }
     }
 
     /// The bands, in order.
@@ -94,7 +104,12 @@ impl Schedule {
         let mut parts = Vec::new();
         if start == 0 && end > 0 {
             // Year 0 (the year of support) is undiscounted: DF(0) = 1.
-            parts.push(Segment { first: 0, len: 1, ln_df_first: 0.0, ln_v: 0.0 });
+            parts.push(Segment {
+                first: 0,
+                len: 1,
+                ln_df_first: 0.0,
+                ln_v: 0.0,
+            });
         }
         let mut ln_df_before_band = 0.0; // ln DF(band.first − 1)
         for band in &self.bands {
@@ -103,7 +118,12 @@ impl Schedule {
             let hi = (end.saturating_sub(1)).min(band.last); // inclusive
             if lo <= hi && end > 0 {
                 let ln_df_first = ln_df_before_band + ln_v * f64::from(lo - band.first + 1);
-                parts.push(Segment { first: lo, len: hi - lo + 1, ln_df_first, ln_v });
+                parts.push(Segment {
+                    first: lo,
+                    len: hi - lo + 1,
+                    ln_df_first,
+                    ln_v,
+                });
             }
             if band.last == Years::MAX || band.last >= end {
                 break;
@@ -170,7 +190,9 @@ mod tests {
     use super::*;
 
     fn year_by_year(s: &Schedule, start: Years, end: Years, q: f64) -> f64 {
-        (start..end).map(|t| q.powi(t as i32) * s.discount_factor(t)).sum()
+        (start..end)
+            .map(|t| q.powi(t as i32) * s.discount_factor(t))
+            .sum()
     }
 
     fn close(a: f64, b: f64) -> bool {
@@ -179,12 +201,33 @@ mod tests {
 
     #[test]
     fn closed_form_matches_year_by_year_across_band_edges() {
-        for schedule in [Schedule::green_book(), Schedule::green_book_health(), Schedule::constant(0.035), Schedule::constant(0.0)] {
-            for &(start, end) in &[(0, 1), (0, 31), (5, 18), (18, 41), (15, 66), (25, 80), (0, 130), (29, 32), (74, 77), (120, 210), (0, 400), (7, 7)] {
+        for schedule in [
+            Schedule::green_book(),
+            Schedule::green_book_health(),
+            Schedule::constant(0.035),
+            Schedule::constant(0.0),
+        ] {
+            for &(start, end) in &[
+                (0, 1),
+                (0, 31),
+                (5, 18),
+                (18, 41),
+                (15, 66),
+                (25, 80),
+                (0, 130),
+                (29, 32),
+                (74, 77),
+                (120, 210),
+                (0, 400),
+                (7, 7),
+            ] {
                 for &q in &[1.0, 1.02, 0.9, 0.86, 1.0 / 1.035] {
                     let closed = schedule.segments(start, end).sum(f64::ln(q));
                     let slow = year_by_year(&schedule, start, end, q);
-                    assert!(close(closed, slow), "{schedule:?} [{start},{end}) q={q}: {closed} vs {slow}");
+                    assert!(
+                        close(closed, slow),
+                        "{schedule:?} [{start},{end}) q={q}: {closed} vs {slow}"
+                    );
                 }
             }
         }

@@ -37,10 +37,10 @@ fn fail<T>(message: impl Into<String>) -> DResult<T> {
     Err(DistError(message.into()))
 }
 
-/// A uniform draw on the open interval (0, 1): 53 random bits, centred in
-/// their cell, so that inverse CDFs never see 0 or 1.
+/// A uniform draw on the open interval (0, 1): 52 random bits, centred in
+/// their cell ((k + ½)/2^52), so that inverse CDFs never see 0 or 1.
 pub fn uniform01<R: Rng + ?Sized>(rng: &mut R) -> f64 {
-    ((rng.next_u64() >> 11) as f64 + 0.5) * (1.0 / (1u64 << 53) as f64)
+    ((rng.next_u64() >> 12) as f64 + 0.5) * (1.0 / (1u64 << 52) as f64)
 }
 
 /// A truncation range with its probabilities under the untruncated law.
@@ -81,9 +81,12 @@ pub struct BetaShape {
 impl BetaShape {
     fn new(alpha: f64, beta: f64) -> DResult<BetaShape> {
         if !(alpha > 0.0 && beta > 0.0 && alpha.is_finite() && beta.is_finite()) {
-            return fail(format!("alpha and beta must be positive, got alpha = {alpha}, beta = {beta}"));
+            return fail(format!(
+                "alpha and beta must be positive, got alpha = {alpha}, beta = {beta}"
+            ));
         }
-        let gamma = |shape| rand_distr::Gamma::new(shape, 1.0).map_err(|e| DistError(e.to_string()));
+        let gamma =
+            |shape| rand_distr::Gamma::new(shape, 1.0).map_err(|e| DistError(e.to_string()));
         Ok(BetaShape {
             alpha,
             beta,
@@ -190,14 +193,20 @@ pub enum Dist {
 }
 
 fn finite(name: &str, x: f64) -> DResult<()> {
-    if x.is_finite() { Ok(()) } else { fail(format!("{name} must be a finite number, got {x}")) }
+    if x.is_finite() {
+        Ok(())
+    } else {
+        fail(format!("{name} must be a finite number, got {x}"))
+    }
 }
 
 fn ordered(min: f64, max: f64) -> DResult<()> {
     finite("min", min)?;
     finite("max", max)?;
     if min >= max {
-        return fail(format!("min must be below max, got min = {min}, max = {max}"));
+        return fail(format!(
+            "min must be below max, got min = {min}, max = {max}"
+        ));
     }
     Ok(())
 }
@@ -206,13 +215,19 @@ fn mode_inside(min: f64, mode: f64, max: f64) -> DResult<()> {
     ordered(min, max)?;
     finite("mode", mode)?;
     if !(min <= mode && mode <= max) {
-        return fail(format!("mode must lie in [min, max] = [{min}, {max}], got {mode}"));
+        return fail(format!(
+            "mode must lie in [min, max] = [{min}, {max}], got {mode}"
+        ));
     }
     Ok(())
 }
 
 fn positive(name: &str, x: f64) -> DResult<()> {
-    if x > 0.0 && x.is_finite() { Ok(()) } else { fail(format!("{name} must be positive, got {x}")) }
+    if x > 0.0 && x.is_finite() {
+        Ok(())
+    } else {
+        fail(format!("{name} must be positive, got {x}"))
+    }
 }
 
 impl Dist {
@@ -239,20 +254,36 @@ impl Dist {
         mode_inside(min, mode, max)?;
         positive("lambda", lambda)?;
         let width = max - min;
-        let shape = BetaShape::new(1.0 + lambda * (mode - min) / width, 1.0 + lambda * (max - mode) / width)?;
-        Ok(Dist::Pert { min, mode, max, shape })
+        let shape = BetaShape::new(
+            1.0 + lambda * (mode - min) / width,
+            1.0 + lambda * (max - mode) / width,
+        )?;
+        Ok(Dist::Pert {
+            min,
+            mode,
+            max,
+            shape,
+        })
     }
 
     /// Normal with mean and sd.
     pub fn normal(mean: f64, sd: f64) -> DResult<Dist> {
         finite("mean", mean)?;
         positive("sd", sd)?;
-        Ok(Dist::Normal { mean, sd, range: None })
+        Ok(Dist::Normal {
+            mean,
+            sd,
+            range: None,
+        })
     }
 
     /// Normal from a symmetric interval: mean = (lo + hi)/2, sd = (hi − lo)/(2z).
     pub fn normal_from_interval(lo: f64, hi: f64, z: f64) -> DResult<Dist> {
-        ordered(lo, hi).map_err(|_| DistError(format!("interval must be [low, high] with low < high, got [{lo}, {hi}]")))?;
+        ordered(lo, hi).map_err(|_| {
+            DistError(format!(
+                "interval must be [low, high] with low < high, got [{lo}, {hi}]"
+            ))
+        })?;
         Dist::normal((lo + hi) / 2.0, (hi - lo) / (2.0 * z))
     }
 
@@ -260,7 +291,11 @@ impl Dist {
     pub fn lognormal(meanlog: f64, sdlog: f64) -> DResult<Dist> {
         finite("meanlog", meanlog)?;
         positive("sdlog", sdlog)?;
-        Ok(Dist::LogNormal { meanlog, sdlog, range: None })
+        Ok(Dist::LogNormal {
+            meanlog,
+            sdlog,
+            range: None,
+        })
     }
 
     /// Lognormal from the mean and sd of X itself:
@@ -276,7 +311,9 @@ impl Dist {
     /// σ = ln(hi/lo)/(2z).
     pub fn lognormal_from_interval(lo: f64, hi: f64, z: f64) -> DResult<Dist> {
         if !(lo > 0.0 && hi > lo && hi.is_finite()) {
-            return fail(format!("interval must be [low, high] with 0 < low < high, got [{lo}, {hi}]"));
+            return fail(format!(
+                "interval must be [low, high] with 0 < low < high, got [{lo}, {hi}]"
+            ));
         }
         Dist::lognormal((lo.ln() + hi.ln()) / 2.0, (hi / lo).ln() / (2.0 * z))
     }
@@ -294,7 +331,9 @@ impl Dist {
         positive("sd", sd)?;
         let limit = (mean * (1.0 - mean)).sqrt();
         if sd >= limit {
-            return fail(format!("sd = {sd} is too large for a beta with mean {mean}: it must be below √(m(1−m)) = {limit:.6}"));
+            return fail(format!(
+                "sd = {sd} is too large for a beta with mean {mean}: it must be below √(m(1−m)) = {limit:.6}"
+            ));
         }
         let nu = mean * (1.0 - mean) / (sd * sd) - 1.0;
         Dist::beta(mean * nu, (1.0 - mean) * nu)
@@ -326,7 +365,11 @@ impl Dist {
             return fail("values must not be empty");
         }
         if values.len() != weights.len() {
-            return fail(format!("values and weights must have the same length, got {} and {}", values.len(), weights.len()));
+            return fail(format!(
+                "values and weights must have the same length, got {} and {}",
+                values.len(),
+                weights.len()
+            ));
         }
         for &v in &values {
             finite("each value", v)?;
@@ -346,25 +389,54 @@ impl Dist {
             cumulative.push(acc);
         }
         *cumulative.last_mut().expect("values is not empty") = 1.0;
-        Ok(Dist::Discrete { values, probs, cumulative })
+        Ok(Dist::Discrete {
+            values,
+            probs,
+            cumulative,
+        })
     }
 
     /// Condition a normal, lognormal or gamma on [min, max] (either may be
     /// infinite). Fails for other distributions or a range of zero probability.
     pub fn truncate(self, min: f64, max: f64) -> DResult<Dist> {
         if min.is_nan() || max.is_nan() || min >= max {
-            return fail(format!("min must be below max, got min = {min}, max = {max}"));
+            return fail(format!(
+                "min must be below max, got min = {min}, max = {max}"
+            ));
         }
         let p_min = self.cdf(min);
         let p_max = self.cdf(max);
-        if !(p_max - p_min > 1e-300) {
-            return fail(format!("the range [{min}, {max}] has zero probability under this distribution"));
+        if p_max - p_min <= 1e-300 || (p_max - p_min).is_nan() {
+            return fail(format!(
+                "the range [{min}, {max}] has zero probability under this distribution"
+            ));
         }
-        let range = Some(Range { min, max, p_min, p_max });
+        let range = Some(Range {
+            min,
+            max,
+            p_min,
+            p_max,
+        });
         Ok(match self {
             Dist::Normal { mean, sd, .. } => Dist::Normal { mean, sd, range },
-            Dist::LogNormal { meanlog, sdlog, .. } => Dist::LogNormal { meanlog, sdlog, range },
-            Dist::Gamma { shape, scale, sampler, quantile, .. } => Dist::Gamma { shape, scale, range, sampler, quantile },
+            Dist::LogNormal { meanlog, sdlog, .. } => Dist::LogNormal {
+                meanlog,
+                sdlog,
+                range,
+            },
+            Dist::Gamma {
+                shape,
+                scale,
+                sampler,
+                quantile,
+                ..
+            } => Dist::Gamma {
+                shape,
+                scale,
+                range,
+                sampler,
+                quantile,
+            },
             _ => return fail("min/max truncation applies to normal, lognormal and gamma only"),
         })
     }
@@ -372,7 +444,9 @@ impl Dist {
     /// The truncation range, if any.
     pub fn range(&self) -> Option<&Range> {
         match self {
-            Dist::Normal { range, .. } | Dist::LogNormal { range, .. } | Dist::Gamma { range, .. } => range.as_ref(),
+            Dist::Normal { range, .. }
+            | Dist::LogNormal { range, .. }
+            | Dist::Gamma { range, .. } => range.as_ref(),
             _ => None,
         }
     }
@@ -410,11 +484,17 @@ impl Dist {
     pub fn support(&self) -> (f64, f64) {
         let (lo, hi) = match self {
             Dist::Fixed { value } => (*value, *value),
-            Dist::Uniform { min, max } | Dist::Triangular { min, max, .. } | Dist::Pert { min, max, .. } => (*min, *max),
+            Dist::Uniform { min, max }
+            | Dist::Triangular { min, max, .. }
+            | Dist::Pert { min, max, .. } => (*min, *max),
             Dist::Normal { .. } => (f64::NEG_INFINITY, f64::INFINITY),
             Dist::LogNormal { .. } | Dist::Gamma { .. } => (0.0, f64::INFINITY),
             Dist::Beta(_) => (0.0, 1.0),
-            Dist::Discrete { values, .. } => values.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(*v), b.max(*v))),
+            Dist::Discrete { values, .. } => values
+                .iter()
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+                    (a.min(*v), b.max(*v))
+                }),
         };
         match self.range() {
             Some(r) => (lo.max(r.min), hi.min(r.max)),
@@ -428,17 +508,25 @@ impl Dist {
             Dist::Fixed { value } => *value,
             Dist::Uniform { min, max } => min + (max - min) * uniform01(rng),
             Dist::Triangular { .. } | Dist::Discrete { .. } => self.quantile(uniform01(rng)),
-            Dist::Pert { min, max, shape, .. } => min + (max - min) * shape.sample(rng),
+            Dist::Pert {
+                min, max, shape, ..
+            } => min + (max - min) * shape.sample(rng),
             Dist::Beta(shape) => shape.sample(rng),
             Dist::Normal { mean, sd, range } => truncated(range, rng, self, |r| {
                 let z: f64 = StandardNormal.sample(r);
                 mean + sd * z
             }),
-            Dist::LogNormal { meanlog, sdlog, range } => truncated(range, rng, self, |r| {
+            Dist::LogNormal {
+                meanlog,
+                sdlog,
+                range,
+            } => truncated(range, rng, self, |r| {
                 let z: f64 = StandardNormal.sample(r);
                 (meanlog + sdlog * z).exp()
             }),
-            Dist::Gamma { sampler, range, .. } => truncated(range, rng, self, |r| sampler.sample(r)),
+            Dist::Gamma { sampler, range, .. } => {
+                truncated(range, rng, self, |r| sampler.sample(r))
+            }
         }
     }
 
@@ -457,22 +545,36 @@ impl Dist {
                 let (width, left, right) = (max - min, mode - min, max - mode);
                 for x in out.iter_mut() {
                     let u = uniform01(rng);
-                    *x = if u * width < left { min + (u * width * left).sqrt() } else { max - ((1.0 - u) * width * right).sqrt() };
+                    *x = if u * width < left {
+                        min + (u * width * left).sqrt()
+                    } else {
+                        max - ((1.0 - u) * width * right).sqrt()
+                    };
                 }
             }
-            Dist::Normal { mean, sd, range: None } => {
+            Dist::Normal {
+                mean,
+                sd,
+                range: None,
+            } => {
                 for x in out.iter_mut() {
                     let z: f64 = StandardNormal.sample(rng);
                     *x = mean + sd * z;
                 }
             }
-            Dist::LogNormal { meanlog, sdlog, range: None } => {
+            Dist::LogNormal {
+                meanlog,
+                sdlog,
+                range: None,
+            } => {
                 for x in out.iter_mut() {
                     let z: f64 = StandardNormal.sample(rng);
                     *x = (meanlog + sdlog * z).exp();
                 }
             }
-            Dist::Pert { min, max, shape, .. } => {
+            Dist::Pert {
+                min, max, shape, ..
+            } => {
                 for x in out.iter_mut() {
                     *x = min + (max - min) * shape.sample(rng);
                 }
@@ -498,13 +600,25 @@ impl Dist {
                     max - ((1.0 - u) * width * (max - mode)).sqrt()
                 }
             }
-            Dist::Pert { min, max, shape, .. } => min + (max - min) * shape.quantile.inverse_cdf(u),
+            Dist::Pert {
+                min, max, shape, ..
+            } => min + (max - min) * shape.quantile.inverse_cdf(u),
             Dist::Beta(shape) => shape.quantile.inverse_cdf(u),
             Dist::Normal { mean, sd, range } => mean + sd * norm_inv(within(range, u)),
-            Dist::LogNormal { meanlog, sdlog, range } => (meanlog + sdlog * norm_inv(within(range, u))).exp(),
-            Dist::Gamma { quantile, range, .. } => quantile.inverse_cdf(within(range, u)),
-            Dist::Discrete { values, cumulative, .. } => {
-                let i = cumulative.partition_point(|c| *c <= u).min(values.len() - 1);
+            Dist::LogNormal {
+                meanlog,
+                sdlog,
+                range,
+            } => (meanlog + sdlog * norm_inv(within(range, u))).exp(),
+            Dist::Gamma {
+                quantile, range, ..
+            } => quantile.inverse_cdf(within(range, u)),
+            Dist::Discrete {
+                values, cumulative, ..
+            } => {
+                let i = cumulative
+                    .partition_point(|c| *c <= u)
+                    .min(values.len() - 1);
                 values[i]
             }
         }
@@ -526,7 +640,11 @@ impl Dist {
                     1.0 - (max - x).powi(2) / ((max - min) * (max - mode))
                 }
             }
-            Dist::Pert { min, max, shape, .. } => shape.quantile.cdf(((x - min) / (max - min)).clamp(0.0, 1.0)),
+            Dist::Pert {
+                min, max, shape, ..
+            } => shape
+                .quantile
+                .cdf(((x - min) / (max - min)).clamp(0.0, 1.0)),
             Dist::Beta(shape) => shape.quantile.cdf(x.clamp(0.0, 1.0)),
             Dist::Normal { mean, sd, .. } => norm_cdf((x - mean) / sd),
             Dist::LogNormal { meanlog, sdlog, .. } => {
@@ -543,7 +661,12 @@ impl Dist {
                     quantile.cdf(x)
                 }
             }
-            Dist::Discrete { values, probs, .. } => values.iter().zip(probs).filter(|(v, _)| **v <= x).map(|(_, p)| p).sum(),
+            Dist::Discrete { values, probs, .. } => values
+                .iter()
+                .zip(probs)
+                .filter(|(v, _)| **v <= x)
+                .map(|(_, p)| p)
+                .sum(),
         };
         match self.range() {
             Some(r) => ((raw - r.p_min) / r.mass()).clamp(0.0, 1.0),
@@ -567,8 +690,14 @@ impl Dist {
         let kf = f64::from(k);
         match self {
             Dist::Fixed { value } => value.powi(k),
-            Dist::Uniform { min, max } => (max.powi(k + 1) - min.powi(k + 1)) / ((kf + 1.0) * (max - min)),
-            Dist::Triangular { min: a, mode: c, max: b } => {
+            Dist::Uniform { min, max } => {
+                (max.powi(k + 1) - min.powi(k + 1)) / ((kf + 1.0) * (max - min))
+            }
+            Dist::Triangular {
+                min: a,
+                mode: c,
+                max: b,
+            } => {
                 let mean = (a + b + c) / 3.0;
                 if k == 1 {
                     mean
@@ -576,40 +705,71 @@ impl Dist {
                     (a * a + b * b + c * c - a * b - a * c - b * c) / 18.0 + mean * mean
                 }
             }
-            Dist::Pert { min, max, shape, .. } => {
+            Dist::Pert {
+                min, max, shape, ..
+            } => {
                 let (m, v) = (shape.mean(), shape.variance());
                 let w = max - min;
                 let mean = min + w * m;
-                if k == 1 { mean } else { w * w * v + mean * mean }
+                if k == 1 {
+                    mean
+                } else {
+                    w * w * v + mean * mean
+                }
             }
             Dist::Beta(shape) => {
                 let (m, v) = (shape.mean(), shape.variance());
                 if k == 1 { m } else { v + m * m }
             }
             Dist::Normal { mean, sd, range } => normal_moment(*mean, *sd, range.as_ref(), k),
-            Dist::LogNormal { meanlog, sdlog, range } => {
+            Dist::LogNormal {
+                meanlog,
+                sdlog,
+                range,
+            } => {
                 // E[X^k; a<X<b] = e^{kμ + k²σ²/2}·[Φ((ln b − μ − kσ²)/σ) − Φ((ln a − μ − kσ²)/σ)] / P(a<X<b)
                 let scale = (kf * meanlog + kf * kf * sdlog * sdlog / 2.0).exp();
                 match range {
                     None => scale,
                     Some(r) => {
-                        let shifted = |x: f64| if x <= 0.0 { 0.0 } else { norm_cdf((x.ln() - meanlog - kf * sdlog * sdlog) / sdlog) };
+                        let shifted = |x: f64| {
+                            if x <= 0.0 {
+                                0.0
+                            } else {
+                                norm_cdf((x.ln() - meanlog - kf * sdlog * sdlog) / sdlog)
+                            }
+                        };
                         scale * (shifted(r.max) - shifted(r.min)) / r.mass()
                     }
                 }
             }
-            Dist::Gamma { shape, scale, range, .. } => {
+            Dist::Gamma {
+                shape,
+                scale,
+                range,
+                ..
+            } => {
                 // E[X^k] = θ^k Γ(s+k)/Γ(s), restricted by regularised incomplete gammas.
                 let full = scale.powi(k) * (ln_gamma(shape + kf) - ln_gamma(*shape)).exp();
                 match range {
                     None => full,
                     Some(r) => {
-                        let p = |x: f64| if x <= 0.0 { 0.0 } else if x.is_infinite() { 1.0 } else { gamma_lr(shape + kf, x / scale) };
+                        let p = |x: f64| {
+                            if x <= 0.0 {
+                                0.0
+                            } else if x.is_infinite() {
+                                1.0
+                            } else {
+                                gamma_lr(shape + kf, x / scale)
+                            }
+                        };
                         full * (p(r.max) - p(r.min)) / r.mass()
                     }
                 }
             }
-            Dist::Discrete { values, probs, .. } => values.iter().zip(probs).map(|(v, p)| v.powi(k) * p).sum(),
+            Dist::Discrete { values, probs, .. } => {
+                values.iter().zip(probs).map(|(v, p)| v.powi(k) * p).sum()
+            }
         }
     }
 }
@@ -625,7 +785,12 @@ fn within(range: &Option<Range>, u: f64) -> f64 {
 
 /// Draw from a possibly truncated law: rejection when the range is likely,
 /// inverse CDF otherwise. Both give exactly the conditional law.
-fn truncated<R: Rng + ?Sized>(range: &Option<Range>, rng: &mut R, dist: &Dist, draw: impl Fn(&mut R) -> f64) -> f64 {
+fn truncated<R: Rng + ?Sized>(
+    range: &Option<Range>,
+    rng: &mut R,
+    dist: &Dist,
+    draw: impl Fn(&mut R) -> f64,
+) -> f64 {
     match range {
         None => draw(rng),
         Some(r) if r.by_rejection() => loop {
@@ -646,7 +811,13 @@ fn normal_moment(mu: f64, sigma: f64, range: Option<&Range>, k: i32) -> f64 {
     let Some(r) = range else {
         return if k == 1 { mu } else { sigma * sigma + mu * mu };
     };
-    let pdf = |z: f64| if z.is_infinite() { 0.0 } else { (-0.5 * z * z).exp() / (2.0 * std::f64::consts::PI).sqrt() };
+    let pdf = |z: f64| {
+        if z.is_infinite() {
+            0.0
+        } else {
+            (-0.5 * z * z).exp() / (2.0 * std::f64::consts::PI).sqrt()
+        }
+    };
     let z_pdf = |z: f64| if z.is_infinite() { 0.0 } else { z * pdf(z) };
     let (a, b) = ((r.min - mu) / sigma, (r.max - mu) / sigma);
     let z = r.mass();
@@ -667,42 +838,92 @@ mod tests {
 
     #[test]
     fn invalid_parameters_are_rejected() {
-        assert!(Dist::normal(0.0, 0.0).unwrap_err().0.contains("sd must be positive"));
+        assert!(
+            Dist::normal(0.0, 0.0)
+                .unwrap_err()
+                .0
+                .contains("sd must be positive")
+        );
         assert!(Dist::normal(0.0, -1.0).is_err());
-        assert!(Dist::uniform(2.0, 1.0).unwrap_err().0.contains("min must be below max"));
-        assert!(Dist::triangular(0.0, 2.0, 1.0).unwrap_err().0.contains("mode must lie"));
+        assert!(
+            Dist::uniform(2.0, 1.0)
+                .unwrap_err()
+                .0
+                .contains("min must be below max")
+        );
+        assert!(
+            Dist::triangular(0.0, 2.0, 1.0)
+                .unwrap_err()
+                .0
+                .contains("mode must lie")
+        );
         assert!(Dist::pert(0.0, -1.0, 1.0, 4.0).is_err());
-        assert!(Dist::beta_from_moments(1.2, 0.1).unwrap_err().0.contains("(0, 1)"));
-        assert!(Dist::beta_from_moments(0.5, 0.6).unwrap_err().0.contains("too large"));
+        assert!(
+            Dist::beta_from_moments(1.2, 0.1)
+                .unwrap_err()
+                .0
+                .contains("(0, 1)")
+        );
+        assert!(
+            Dist::beta_from_moments(0.5, 0.6)
+                .unwrap_err()
+                .0
+                .contains("too large")
+        );
         assert!(Dist::gamma(-1.0, 1.0).is_err());
-        assert!(Dist::discrete(vec![1.0, 2.0], vec![0.0, 0.0]).unwrap_err().0.contains("positive"));
+        assert!(
+            Dist::discrete(vec![1.0, 2.0], vec![0.0, 0.0])
+                .unwrap_err()
+                .0
+                .contains("positive")
+        );
         assert!(Dist::discrete(vec![1.0], vec![1.0, 2.0]).is_err());
         assert!(Dist::lognormal_from_interval(0.0, 2.0, Z95).is_err());
-        assert!(Dist::normal(0.0, 1.0).unwrap().truncate(50.0, 60.0).unwrap_err().0.contains("zero probability"));
+        assert!(
+            Dist::normal(0.0, 1.0)
+                .unwrap()
+                .truncate(50.0, 60.0)
+                .unwrap_err()
+                .0
+                .contains("zero probability")
+        );
         assert!(Dist::uniform(0.0, 1.0).unwrap().truncate(0.2, 0.5).is_err());
     }
 
     #[test]
     fn parameter_forms_match_hand_computation() {
         // normal from ci95: Facompré 2018 d = 0.35 (0.10–0.61)
-        let Dist::Normal { mean, sd, .. } = Dist::normal_from_interval(0.10, 0.60, Z95).unwrap() else { panic!() };
-        assert!((mean - 0.35).abs() < 1e-15 && (sd - 0.5 / (2.0 * 1.959_963_984_540_054)).abs() < 1e-15);
+        let Dist::Normal { mean, sd, .. } = Dist::normal_from_interval(0.10, 0.60, Z95).unwrap()
+        else {
+            panic!()
+        };
+        assert!(
+            (mean - 0.35).abs() < 1e-15 && (sd - 0.5 / (2.0 * 1.959_963_984_540_054)).abs() < 1e-15
+        );
         // lognormal from ci95 [1.3, 2.4]: median √(1.3·2.4) = 1.76635..., σ = ln(2.4/1.3)/3.919928
         let d = Dist::lognormal_from_interval(1.3, 2.4, Z95).unwrap();
         assert!((d.default_base() - (1.3f64 * 2.4).sqrt()).abs() < 1e-12);
-        let Dist::LogNormal { sdlog, .. } = d else { panic!() };
+        let Dist::LogNormal { sdlog, .. } = d else {
+            panic!()
+        };
         assert!((sdlog - (2.4f64 / 1.3).ln() / 3.919_927_969_080_108).abs() < 1e-14);
         // lognormal from ci90 reproduces its own 5th and 95th percentiles
         let d = Dist::lognormal_from_interval(3500.0, 14000.0, Z90).unwrap();
-        assert!((d.quantile(0.05) - 3500.0).abs() < 1e-6 && (d.quantile(0.95) - 14000.0).abs() < 1e-6);
+        assert!(
+            (d.quantile(0.05) - 3500.0).abs() < 1e-6 && (d.quantile(0.95) - 14000.0).abs() < 1e-6
+        );
         // lognormal from mean/sd keeps the mean and sd of X
         let d = Dist::lognormal_from_moments(7000.0, 2000.0).unwrap();
         assert!((d.mean() - 7000.0).abs() < 1e-8 && (d.variance().sqrt() - 2000.0).abs() < 1e-8);
         // beta from mean/sd: m = 0.55, s = 0.1 -> ν = 0.2475/0.01 − 1 = 23.75
-        let Dist::Beta(b) = Dist::beta_from_moments(0.55, 0.1).unwrap() else { panic!() };
+        let Dist::Beta(b) = Dist::beta_from_moments(0.55, 0.1).unwrap() else {
+            panic!()
+        };
         assert!((b.alpha - 0.55 * 23.75).abs() < 1e-12 && (b.beta - 0.45 * 23.75).abs() < 1e-12);
         // gamma from mean/sd: 10, 5 -> shape 4, scale 2.5
-        let Dist::Gamma { shape, scale, .. } = Dist::gamma_from_moments(10.0, 5.0).unwrap() else { panic!() };
+        let Dist::Gamma { shape, scale, .. } = Dist::gamma_from_moments(10.0, 5.0).unwrap() else {
+            panic!()
+        };
         assert!((shape - 4.0).abs() < 1e-12 && (scale - 2.5).abs() < 1e-12);
         // PERT(0, 1, 4): α = 1 + 4/4 = 2, β = 1 + 4·3/4 = 4, mean = (0 + 4 + 4)/6
         let d = Dist::pert(0.0, 1.0, 4.0, 4.0).unwrap();
@@ -718,7 +939,12 @@ mod tests {
         assert!((Dist::lognormal(2.0, 0.5).unwrap().default_base() - 2f64.exp()).abs() < 1e-15);
         assert_eq!(Dist::beta(2.0, 6.0).unwrap().default_base(), 0.25);
         assert_eq!(Dist::gamma(3.0, 2.0).unwrap().default_base(), 6.0);
-        assert_eq!(Dist::discrete(vec![1.0, 2.0, 3.0], vec![1.0, 3.0, 3.0]).unwrap().default_base(), 2.0);
+        assert_eq!(
+            Dist::discrete(vec![1.0, 2.0, 3.0], vec![1.0, 3.0, 3.0])
+                .unwrap()
+                .default_base(),
+            2.0
+        );
     }
 
     #[test]
@@ -734,9 +960,14 @@ mod tests {
             }
         }
         assert_eq!(at_edge, 0, "clipping would pile mass on the bounds");
-        assert!((d.quantile(1e-12) - -1.0).abs() < 1e-9 && (d.quantile(1.0 - 1e-12) - 0.5).abs() < 1e-9);
+        assert!(
+            (d.quantile(1e-12) - -1.0).abs() < 1e-9 && (d.quantile(1.0 - 1e-12) - 0.5).abs() < 1e-9
+        );
         // a range far in the tail uses the inverse CDF and still stays inside
-        let tail = Dist::lognormal(0.0, 1.0).unwrap().truncate(20.0, f64::INFINITY).unwrap();
+        let tail = Dist::lognormal(0.0, 1.0)
+            .unwrap()
+            .truncate(20.0, f64::INFINITY)
+            .unwrap();
         for _ in 0..1000 {
             assert!(tail.sample(&mut rng) >= 20.0);
         }

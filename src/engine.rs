@@ -98,7 +98,12 @@ fn chunk_len(cfg: &RunConfig, index: u64) -> usize {
     (cfg.iterations - start).min(CHUNK_SIZE as u64) as usize
 }
 
-fn output_slice<'a>(ws: &'a Workspace, op: Operand, len: usize, scratch: &'a mut Vec<f64>) -> &'a [f64] {
+fn output_slice<'a>(
+    ws: &'a Workspace,
+    op: Operand,
+    len: usize,
+    scratch: &'a mut Vec<f64>,
+) -> &'a [f64] {
     match op {
         Operand::Slot(s) => &ws.cols[s][..len],
         Operand::Const(c) => {
@@ -125,18 +130,31 @@ fn run_chunk(model: &Model, cfg: &RunConfig, index: u64, state: &mut ThreadState
     let metrics = &model.outputs[..model.n_metrics];
     // Rows with any non-finite metric: only looked for when some metric had one.
     let nonfinite_rows = if moments[..model.n_metrics].iter().any(|m| m.nonfinite > 0) {
-        (0..len).filter(|&i| metrics.iter().any(|m| !ws.value(m.operand, i).is_finite())).count() as u64
+        (0..len)
+            .filter(|&i| metrics.iter().any(|m| !ws.value(m.operand, i).is_finite()))
+            .count() as u64
     } else {
         0
     };
     let samples = cfg.keep_samples.then(|| {
-        let mut columns: Vec<Vec<f64>> = model.inputs.iter().map(|input| ws.cols[input.slot][..len].to_vec()).collect();
+        let mut columns: Vec<Vec<f64>> = model
+            .inputs
+            .iter()
+            .map(|input| ws.cols[input.slot][..len].to_vec())
+            .collect();
         for m in metrics {
             columns.push(output_slice(ws, m.operand, len, &mut scratch).to_vec());
         }
-        SampleBlock { first: index * CHUNK_SIZE as u64, columns }
+        SampleBlock {
+            first: index * CHUNK_SIZE as u64,
+            columns,
+        }
     });
-    ChunkSummary { moments, nonfinite_rows, samples }
+    ChunkSummary {
+        moments,
+        nonfinite_rows,
+        samples,
+    }
 }
 
 /// Run the model `cfg.iterations` times. Results are bit-identical for any
@@ -152,13 +170,23 @@ pub fn run(model: &Model, cfg: &RunConfig, observer: &mut dyn Observer) -> Resul
         }
         builder = builder.num_threads(t);
     }
-    let pool = builder.build().map_err(|e| Error::Config(format!("cannot start {} worker threads: {e}", cfg.threads.unwrap_or(0))))?;
+    let pool = builder.build().map_err(|e| {
+        Error::Config(format!(
+            "cannot start {} worker threads: {e}",
+            cfg.threads.unwrap_or(0)
+        ))
+    })?;
     let threads = pool.current_num_threads();
     let n_outputs = model.outputs.len();
     let n_chunks = cfg.iterations.div_ceil(CHUNK_SIZE as u64);
     let mut outputs = vec![OutputStats::default(); n_outputs];
     let states: Vec<Mutex<ThreadState>> = (0..threads)
-        .map(|_| Mutex::new(ThreadState { ws: model.workspace(CHUNK_SIZE), sketches: vec![Sketch::default(); n_outputs] }))
+        .map(|_| {
+            Mutex::new(ThreadState {
+                ws: model.workspace(CHUNK_SIZE),
+                sketches: vec![Sketch::default(); n_outputs],
+            })
+        })
         .collect();
     let mut nonfinite_iterations = 0;
     let mut wave_start = 0;
@@ -194,5 +222,11 @@ pub fn run(model: &Model, cfg: &RunConfig, observer: &mut dyn Observer) -> Resul
             stats.sketch.merge(sketch);
         }
     }
-    Ok(RunResult { iterations: cfg.iterations, seed: cfg.seed, outputs, nonfinite_iterations, threads })
+    Ok(RunResult {
+        iterations: cfg.iterations,
+        seed: cfg.seed,
+        outputs,
+        nonfinite_iterations,
+        threads,
+    })
 }

@@ -22,7 +22,10 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("error: {err:#}");
-            let bad_input = err.chain().any(|e| e.downcast_ref::<cradle::Error>().is_some_and(cradle::Error::is_bad_input));
+            let bad_input = err.chain().any(|e| {
+                e.downcast_ref::<cradle::Error>()
+                    .is_some_and(cradle::Error::is_bad_input)
+            });
             ExitCode::from(if bad_input { 2 } else { 1 })
         }
     }
@@ -59,12 +62,19 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
         return Err(cradle::Error::Config("-n/--iterations must be at least 1".into()).into());
     }
     let out_dir = args.out.clone().unwrap_or_else(|| {
-        let stem = args.scenario.file_stem().map_or_else(|| "scenario".into(), |s| s.to_string_lossy().into_owned());
+        let stem = args
+            .scenario
+            .file_stem()
+            .map_or_else(|| "scenario".into(), |s| s.to_string_lossy().into_owned());
         PathBuf::from("out").join(stem)
     });
     output::prepare_dir(&out_dir).context("preparing the output directory")?;
 
-    let samples = if args.samples { Some(SampleWriter::create(&out_dir, &model)?) } else { None };
+    let samples = if args.samples {
+        Some(SampleWriter::create(&out_dir, &model)?)
+    } else {
+        None
+    };
     let mut observer = terminal::RunObserver::new(args.quiet, samples);
     let start = Instant::now();
     let result = engine::run(&model, &config, &mut observer)?;
@@ -73,7 +83,11 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
     if let Some(writer) = samples {
         writer.commit()?;
     }
-    let info = RunInfo { sampler: "mc".into(), elapsed_s, samples: args.samples };
+    let info = RunInfo {
+        sampler: "mc".into(),
+        elapsed_s,
+        samples: args.samples,
+    };
     output::write_run(&out_dir, &scenario, &model, &result, &info)?;
     if result.nonfinite_iterations > 0 {
         eprintln!(
@@ -82,7 +96,10 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
         );
     }
     if !args.quiet {
-        print!("{}", terminal::run_table(&scenario, &model, &result, elapsed_s, &out_dir));
+        print!(
+            "{}",
+            terminal::run_table(&scenario, &model, &result, elapsed_s, &out_dir)
+        );
     }
     Ok(())
 }

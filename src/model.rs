@@ -113,7 +113,12 @@ impl StreamStep {
             Operand::Slot(s) => cols[s][i],
         };
         for (i, o) in out[..len].iter_mut().enumerate() {
-            *o = self.factor(get(self.growth, i, cols), get(self.floor, i, cols), get(self.rate, i, cols), get(rate, i, cols));
+            *o = self.factor(
+                get(self.growth, i, cols),
+                get(self.floor, i, cols),
+                get(self.rate, i, cols),
+                get(rate, i, cols),
+            );
         }
         cols[self.out] = out;
     }
@@ -163,7 +168,11 @@ fn compile_formula(tape: &mut Tape, f: &Formula, env: &HashMap<String, Operand>)
         .expect("names were resolved when the scenario loaded")
 }
 
-fn fixed_schedule(spec: &DiscountSpec, env: &HashMap<String, Operand>, tape: &mut Tape) -> Result<Schedule, Operand> {
+fn fixed_schedule(
+    spec: &DiscountSpec,
+    env: &HashMap<String, Operand>,
+    tape: &mut Tape,
+) -> Result<Schedule, Operand> {
     match spec {
         DiscountSpec::GreenBook => Ok(Schedule::green_book()),
         DiscountSpec::GreenBookHealth => Ok(Schedule::green_book_health()),
@@ -182,7 +191,12 @@ impl Model {
         let mut inputs = Vec::new();
         for p in &scenario.parameters {
             let slot = tape.new_slot();
-            inputs.push(Input { name: p.name.clone(), dist: p.dist.clone(), base: p.base, slot });
+            inputs.push(Input {
+                name: p.name.clone(),
+                dist: p.dist.clone(),
+                base: p.base,
+                slot,
+            });
             let operand = match p.dist {
                 Dist::Fixed { value } => Operand::Const(value),
                 _ => Operand::Slot(slot),
@@ -205,13 +219,26 @@ impl Model {
         for d in &scenario.domains {
             let effect = compile_formula(&mut tape, &d.effect, &env);
             let cost = compile_formula(&mut tape, &d.annual_cost, &env);
-            let growth = d.growth.as_ref().map_or(Operand::Const(0.0), |g| compile_formula(&mut tape, g, &env));
+            let growth = d
+                .growth
+                .as_ref()
+                .map_or(Operand::Const(0.0), |g| compile_formula(&mut tape, g, &env));
             let (floor, rate) = match &d.fade {
                 Fade::None => (Operand::Const(1.0), Operand::Const(0.0)),
-                Fade::FloorRate { floor, rate } => (compile_formula(&mut tape, floor, &env), compile_formula(&mut tape, rate, &env)),
+                Fade::FloorRate { floor, rate } => (
+                    compile_formula(&mut tape, floor, &env),
+                    compile_formula(&mut tape, rate, &env),
+                ),
                 Fade::HalfLife(h) => {
                     let h = compile_formula(&mut tape, h, &env);
-                    (Operand::Const(0.0), tape.push(OpKind::Bin(BinOp::Div, Operand::Const(std::f64::consts::LN_2), h)))
+                    (
+                        Operand::Const(0.0),
+                        tape.push(OpKind::Bin(
+                            BinOp::Div,
+                            Operand::Const(std::f64::consts::LN_2),
+                            h,
+                        )),
+                    )
                 }
             };
             let schedule = match d.discount {
@@ -223,9 +250,25 @@ impl Model {
                 Ok(s) => Discount::Fixed(s.segments(start, end)),
                 Err(rate) => Discount::Rate(*rate, start, end),
             };
-            let all_fixed = matches!((growth, floor, rate, &discount), (Operand::Const(_), Operand::Const(_), Operand::Const(_), Discount::Fixed(_)));
-            let mut step = StreamStep { out: 0, growth, floor, rate, discount };
-            let factor = if let (true, Operand::Const(g), Operand::Const(fl), Operand::Const(l)) = (all_fixed, growth, floor, rate) {
+            let all_fixed = matches!(
+                (growth, floor, rate, &discount),
+                (
+                    Operand::Const(_),
+                    Operand::Const(_),
+                    Operand::Const(_),
+                    Discount::Fixed(_)
+                )
+            );
+            let mut step = StreamStep {
+                out: 0,
+                growth,
+                floor,
+                rate,
+                discount,
+            };
+            let factor = if let (true, Operand::Const(g), Operand::Const(fl), Operand::Const(l)) =
+                (all_fixed, growth, floor, rate)
+            {
                 Operand::Const(step.factor(g, fl, l, 0.0))
             } else {
                 step.out = tape.new_slot();
@@ -241,14 +284,17 @@ impl Model {
         let mut metric_ops: Vec<(String, Operand)> = Vec::new();
         let mut contributions = Vec::new();
         if let Some(p) = &scenario.programme {
-            let adjustment = p.adjustment.as_ref().map_or(Operand::Const(1.0), |a| compile_formula(&mut tape, a, &env));
+            let adjustment = p
+                .adjustment
+                .as_ref()
+                .map_or(Operand::Const(1.0), |a| compile_formula(&mut tape, a, &env));
             let mut value_per_child = Operand::Const(0.0);
             for (d, value) in scenario.domains.iter().zip(&domain_values) {
                 let contribution = tape.mul(adjustment, *value);
                 env.insert(d.name.clone(), contribution);
                 contributions.push(contribution);
                 value_per_child = match value_per_child {
-                    Operand::Const(z) if z == 0.0 => contribution,
+                    Operand::Const(0.0) => contribution,
                     acc => tape.push(OpKind::Bin(BinOp::Add, acc, contribution)),
                 };
             }
@@ -279,19 +325,39 @@ impl Model {
         let n_metrics = metric_ops.len();
         let mut outputs: Vec<Output> = metric_ops
             .into_iter()
-            .map(|(name, operand)| Output { claim: scenario.claim(&name), name, operand })
+            .map(|(name, operand)| Output {
+                claim: scenario.claim(&name),
+                name,
+                operand,
+            })
             .collect();
         let mut domains = Vec::new();
         for (d, op) in scenario.domains.iter().zip(contributions) {
-            outputs.push(Output { name: d.name.clone(), operand: op, claim: None });
-            domains.push(DomainInfo { name: d.name.clone(), payer: d.payer.clone() });
+            outputs.push(Output {
+                name: d.name.clone(),
+                operand: op,
+                claim: None,
+            });
+            domains.push(DomainInfo {
+                name: d.name.clone(),
+                payer: d.payer.clone(),
+            });
         }
-        Model { inputs, outputs, n_metrics, domains, steps, slots: tape.slots }
+        Model {
+            inputs,
+            outputs,
+            n_metrics,
+            domains,
+            steps,
+            slots: tape.slots,
+        }
     }
 
     /// A workspace of `rows` rows per column.
     pub fn workspace(&self, rows: usize) -> Workspace {
-        Workspace { cols: (0..self.slots).map(|_| vec![0.0; rows]).collect() }
+        Workspace {
+            cols: (0..self.slots).map(|_| vec![0.0; rows]).collect(),
+        }
     }
 
     /// Evaluate the model over the first `len` rows; the input columns must
@@ -316,7 +382,10 @@ impl Model {
             ws.cols[self.inputs[i].slot][0] = v;
         }
         self.evaluate(&mut ws, 1);
-        self.outputs.iter().map(|o| ws.value(o.operand, 0)).collect()
+        self.outputs
+            .iter()
+            .map(|o| ws.value(o.operand, 0))
+            .collect()
     }
 
     /// The deterministic base case: every output at base values.
@@ -421,7 +490,9 @@ mod tests {
         );
         let v = m.base_case();
         let s = Schedule::green_book_health();
-        let slow: f64 = (0..80).map(|t| 0.5f64.powf(t as f64 / 10.0) * s.discount_factor(t)).sum();
+        let slow: f64 = (0..80)
+            .map(|t| 0.5f64.powf(t as f64 / 10.0) * s.discount_factor(t))
+            .sum();
         assert!((output(&m, &v, "value_per_child") - slow).abs() < 1e-10 * slow);
     }
 }

@@ -26,7 +26,11 @@ pub fn grouped(x: f64) -> String {
         }
         out.push(c);
     }
-    if x < 0.0 && digits != "0" { format!("-{out}") } else { out }
+    if x < 0.0 && digits != "0" {
+        format!("-{out}")
+    } else {
+        out
+    }
 }
 
 fn money(x: f64) -> String {
@@ -65,28 +69,59 @@ pub fn base_case_table(scenario: &Scenario, model: &Model) -> String {
         let _ = writeln!(s, "{}", scenario.name);
     }
     let random = model.inputs.iter().filter(|i| !i.dist.is_fixed()).count();
-    let _ = writeln!(s, "{} parameters ({} uncertain), {} domains\n", model.inputs.len(), random, model.domains.len());
+    let _ = writeln!(
+        s,
+        "{} parameters ({} uncertain), {} domains\n",
+        model.inputs.len(),
+        random,
+        model.domains.len()
+    );
     let _ = writeln!(s, "Base case (every parameter at its base value):");
     for (o, v) in model.outputs[..model.n_metrics].iter().zip(&values) {
         let claim = o.claim.map_or_else(String::new, |c| {
             let diff = (v - c) / c * 100.0;
             format!("   claim {}: {diff:+.1}%", show(&o.name, c))
         });
-        let _ = writeln!(s, "  {:<36} {:>20}{claim}", label(&o.name), show(&o.name, *v));
+        let _ = writeln!(
+            s,
+            "  {:<36} {:>20}{claim}",
+            label(&o.name),
+            show(&o.name, *v)
+        );
     }
     if !model.domains.is_empty() {
-        let _ = writeln!(s, "\nValue per child by domain (after the programme adjustment):");
+        let _ = writeln!(
+            s,
+            "\nValue per child by domain (after the programme adjustment):"
+        );
         let total: f64 = values[model.n_metrics..].iter().sum();
         for (d, v) in model.domains.iter().zip(&values[model.n_metrics..]) {
-            let share = if total != 0.0 { v / total * 100.0 } else { f64::NAN };
-            let _ = writeln!(s, "  {:<36} {:>20}   {:>5.1}%   payer: {}", d.name, money(*v), share, d.payer);
+            let share = if total != 0.0 {
+                v / total * 100.0
+            } else {
+                f64::NAN
+            };
+            let _ = writeln!(
+                s,
+                "  {:<36} {:>20}   {:>5.1}%   payer: {}",
+                d.name,
+                money(*v),
+                share,
+                d.payer
+            );
         }
     }
     s
 }
 
 /// The closing summary of a run.
-pub fn run_table(scenario: &Scenario, model: &Model, result: &RunResult, elapsed_s: f64, dir: &Path) -> String {
+pub fn run_table(
+    scenario: &Scenario,
+    model: &Model,
+    result: &RunResult,
+    elapsed_s: f64,
+    dir: &Path,
+) -> String {
     let mut s = String::new();
     let rate = result.iterations as f64 / elapsed_s.max(1e-9);
     let _ = writeln!(
@@ -99,17 +134,41 @@ pub fn run_table(scenario: &Scenario, model: &Model, result: &RunResult, elapsed
         elapsed_s,
         rate / 1e6
     );
-    let _ = writeln!(s, "  {:<36} {:>16} {:>34} {:>10} {:>10}", "metric", "mean", "95% range (p2.5 – p97.5)", "P(> 0)", "P(claim)");
+    let _ = writeln!(
+        s,
+        "  {:<36} {:>16} {:>34} {:>10} {:>10}",
+        "metric", "mean", "95% range (p2.5 – p97.5)", "P(> 0)", "P(claim)"
+    );
     for (o, st) in model.outputs[..model.n_metrics].iter().zip(&result.outputs) {
         let r = summarise(st, o.claim);
-        let range = format!("{} – {}", show(&o.name, r.percentiles[0]), show(&o.name, r.percentiles[6]));
-        let claim = r.prob_meets_claim.map_or_else(|| "".into(), |p| format!("{p:.3}"));
-        let mean = show(&o.name, r.mean);
-        let mean = mean.split("  (").next().unwrap_or(&mean).to_string();
-        let range = range.split("  (").collect::<Vec<_>>().join(" (");
-        let _ = writeln!(s, "  {:<36} {:>16} {:>34} {:>10.3} {:>10}", label(&o.name), mean, range, r.prob_positive, claim);
+        // Short form: no "(£1.2bn)" suffix inside the table.
+        let short = |x: f64| {
+            show(&o.name, x)
+                .split("  (")
+                .next()
+                .unwrap_or_default()
+                .to_string()
+        };
+        let range = format!("{} – {}", short(r.percentiles[0]), short(r.percentiles[6]));
+        let claim = r
+            .prob_meets_claim
+            .map_or_else(String::new, |p| format!("{p:.3}"));
+        let mean = short(r.mean);
+        let _ = writeln!(
+            s,
+            "  {:<36} {:>16} {:>34} {:>10.3} {:>10}",
+            label(&o.name),
+            mean,
+            range,
+            r.prob_positive,
+            claim
+        );
     }
-    let _ = writeln!(s, "\nWrote {}/ (summary, quantiles, histogram, breakdown, run{})", dir.display(), if model.inputs.is_empty() { "" } else { "" });
+    let _ = writeln!(
+        s,
+        "\nWrote summary.csv, quantiles.csv, histogram.csv, breakdown.csv and run.csv to {}",
+        dir.display()
+    );
     s
 }
 
@@ -129,7 +188,13 @@ impl RunObserver {
             ProgressStyle::with_template("{spinner} [{elapsed_precise}] {wide_bar} {human_pos}/{human_len} iterations ({per_sec}, eta {eta})")
                 .expect("the template is valid"),
         );
-        RunObserver { bar, start: Instant::now(), show: !quiet && std::io::stderr().is_terminal(), shown: false, samples }
+        RunObserver {
+            bar,
+            start: Instant::now(),
+            show: !quiet && std::io::stderr().is_terminal(),
+            shown: false,
+            samples,
+        }
     }
 
     /// Clear the bar; hand back the samples writer to commit.
@@ -143,7 +208,8 @@ impl Observer for RunObserver {
     fn progress(&mut self, done: u64, total: u64) {
         self.bar.set_length(total);
         self.bar.set_position(done);
-        if self.show && !self.shown && self.start.elapsed() > Duration::from_secs(1) && done < total {
+        if self.show && !self.shown && self.start.elapsed() > Duration::from_secs(1) && done < total
+        {
             self.bar.set_draw_target(ProgressDrawTarget::stderr());
             self.shown = true;
         }

@@ -19,10 +19,19 @@ pub struct AtomicFile {
 impl AtomicFile {
     /// Start writing `target` (through `.<name>.tmp` beside it).
     pub fn create(target: &Path) -> Result<AtomicFile> {
-        let name = target.file_name().map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
+        let name = target
+            .file_name()
+            .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
         let temp = target.with_file_name(format!(".{name}.tmp"));
-        let file = File::create(&temp).map_err(|source| Error::Write { path: temp.clone(), source })?;
-        Ok(AtomicFile { temp, target: target.to_path_buf(), writer: Some(BufWriter::new(file)) })
+        let file = File::create(&temp).map_err(|source| Error::Write {
+            path: temp.clone(),
+            source,
+        })?;
+        Ok(AtomicFile {
+            temp,
+            target: target.to_path_buf(),
+            writer: Some(BufWriter::new(file)),
+        })
     }
 
     /// The writer.
@@ -38,9 +47,18 @@ impl AtomicFile {
     /// Flush, sync and rename into place.
     pub fn commit(mut self) -> Result<()> {
         let writer = self.writer.take().expect("present until commit");
-        let file = writer.into_inner().map_err(|e| Error::Write { path: self.temp.clone(), source: e.into_error() })?;
-        file.sync_all().map_err(|source| Error::Write { path: self.temp.clone(), source })?;
-        std::fs::rename(&self.temp, &self.target).map_err(|source| Error::Write { path: self.target.clone(), source })
+        let file = writer.into_inner().map_err(|e| Error::Write {
+            path: self.temp.clone(),
+            source: e.into_error(),
+        })?;
+        file.sync_all().map_err(|source| Error::Write {
+            path: self.temp.clone(),
+            source,
+        })?;
+        std::fs::rename(&self.temp, &self.target).map_err(|source| Error::Write {
+            path: self.target.clone(),
+            source,
+        })
     }
 }
 
@@ -67,7 +85,11 @@ mod tests {
             f.writer().write_all(b"half").unwrap();
         }
         assert!(!target.exists());
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "temporary file removed");
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            0,
+            "temporary file removed"
+        );
         let mut f = AtomicFile::create(&target).unwrap();
         f.writer().write_all(b"whole").unwrap();
         f.commit().unwrap();

@@ -24,7 +24,11 @@ impl Num {
     /// The cell text. `Display` for f64 never uses an exponent and reads
     /// back to the same value.
     pub fn text(self) -> String {
-        if self.0.is_finite() { format!("{}", self.0) } else { String::new() }
+        if self.0.is_finite() {
+            format!("{}", self.0)
+        } else {
+            String::new()
+        }
     }
 }
 
@@ -41,23 +45,39 @@ pub fn opt(x: Option<f64>) -> Num {
 
 /// Make sure `dir` exists and is writable, before any work is done.
 pub fn prepare_dir(dir: &Path) -> Result<()> {
-    std::fs::create_dir_all(dir).map_err(|source| Error::Write { path: dir.to_path_buf(), source })?;
+    std::fs::create_dir_all(dir).map_err(|source| Error::Write {
+        path: dir.to_path_buf(),
+        source,
+    })?;
     let probe = dir.join(".cradle-write-test");
-    std::fs::write(&probe, b"").map_err(|source| Error::Write { path: dir.to_path_buf(), source })?;
+    std::fs::write(&probe, b"").map_err(|source| Error::Write {
+        path: dir.to_path_buf(),
+        source,
+    })?;
     let _ = std::fs::remove_file(probe);
     Ok(())
 }
 
 /// Write `rows` to `dir/name` atomically.
-pub fn write_csv<R: Serialize>(dir: &Path, name: &str, rows: impl IntoIterator<Item = R>) -> Result<PathBuf> {
+pub fn write_csv<R: Serialize>(
+    dir: &Path,
+    name: &str,
+    rows: impl IntoIterator<Item = R>,
+) -> Result<PathBuf> {
     let path = dir.join(name);
     let mut file = AtomicFile::create(&path)?;
     {
         let mut w = csv::Writer::from_writer(file.writer());
         for row in rows {
-            w.serialize(row).map_err(|source| Error::Csv { path: path.clone(), source })?;
+            w.serialize(row).map_err(|source| Error::Csv {
+                path: path.clone(),
+                source,
+            })?;
         }
-        w.flush().map_err(|source| Error::Write { path: path.clone(), source })?;
+        w.flush().map_err(|source| Error::Write {
+            path: path.clone(),
+            source,
+        })?;
     }
     file.commit()?;
     Ok(path)
@@ -77,7 +97,17 @@ mod tests {
             d: Num,
         }
         let dir = tempfile::tempdir().unwrap();
-        write_csv(dir.path(), "x.csv", [Row { a: Num(1.152e9), b: Num(1e-7), c: Num(f64::NAN), d: Num(0.1) }]).unwrap();
+        write_csv(
+            dir.path(),
+            "x.csv",
+            [Row {
+                a: Num(1.152e9),
+                b: Num(1e-7),
+                c: Num(f64::NAN),
+                d: Num(0.1),
+            }],
+        )
+        .unwrap();
         let text = std::fs::read_to_string(dir.path().join("x.csv")).unwrap();
         assert_eq!(text, "a,b,c,d\n1152000000,0.0000001,,0.1\n");
     }

@@ -83,7 +83,13 @@ struct KeyValue {
 }
 
 /// Write every file of a run into `dir` (which must exist); returns the paths.
-pub fn write_run(dir: &Path, scenario: &Scenario, model: &Model, result: &RunResult, info: &RunInfo) -> Result<Vec<PathBuf>> {
+pub fn write_run(
+    dir: &Path,
+    scenario: &Scenario,
+    model: &Model,
+    result: &RunResult,
+    info: &RunInfo,
+) -> Result<Vec<PathBuf>> {
     let metrics = &model.outputs[..model.n_metrics];
     let metric_stats = &result.outputs[..model.n_metrics];
     let mut written = Vec::new();
@@ -114,40 +120,55 @@ pub fn write_run(dir: &Path, scenario: &Scenario, model: &Model, result: &RunRes
     written.push(write_csv(dir, "summary.csv", summary)?);
 
     let quantiles = metrics.iter().zip(metric_stats).flat_map(|(m, s)| {
-        quantile_rows(&s.sketch).into_iter().map(move |q| QuantileCsv {
-            metric: &m.name,
-            quantile: Num(q.quantile),
-            value: Num(q.value),
-            ci_low: Num(q.ci_low),
-            ci_high: Num(q.ci_high),
-        })
+        quantile_rows(&s.sketch)
+            .into_iter()
+            .map(move |q| QuantileCsv {
+                metric: &m.name,
+                quantile: Num(q.quantile),
+                value: Num(q.value),
+                ci_low: Num(q.ci_low),
+                ci_high: Num(q.ci_high),
+            })
     });
     written.push(write_csv(dir, "quantiles.csv", quantiles)?);
 
     let bins = metrics.iter().zip(metric_stats).flat_map(|(m, s)| {
-        histogram(&s.sketch, HISTOGRAM_BINS).into_iter().map(move |b| HistogramCsv {
-            metric: &m.name,
-            bin_start: Num(b.start),
-            bin_end: Num(b.end),
-            count: b.count,
-            density: opt(b.density),
-        })
+        histogram(&s.sketch, HISTOGRAM_BINS)
+            .into_iter()
+            .map(move |b| HistogramCsv {
+                metric: &m.name,
+                bin_start: Num(b.start),
+                bin_end: Num(b.end),
+                count: b.count,
+                density: opt(b.density),
+            })
     });
     written.push(write_csv(dir, "histogram.csv", bins)?);
 
-    let value_per_child = metrics.iter().position(|m| m.name == "value_per_child").map(|i| metric_stats[i].moments.mean);
-    let breakdown = model.domains.iter().zip(&result.outputs[model.n_metrics..]).map(|(d, s)| BreakdownCsv {
-        domain: &d.name,
-        payer: &d.payer,
-        mean: Num(s.moments.mean),
-        p2_5: Num(s.sketch.quantile(0.025)),
-        p50: Num(s.sketch.quantile(0.5)),
-        p97_5: Num(s.sketch.quantile(0.975)),
-        share_of_value: opt(value_per_child.map(|v| s.moments.mean / v)),
-    });
+    let value_per_child = metrics
+        .iter()
+        .position(|m| m.name == "value_per_child")
+        .map(|i| metric_stats[i].moments.mean);
+    let breakdown = model
+        .domains
+        .iter()
+        .zip(&result.outputs[model.n_metrics..])
+        .map(|(d, s)| BreakdownCsv {
+            domain: &d.name,
+            payer: &d.payer,
+            mean: Num(s.moments.mean),
+            p2_5: Num(s.sketch.quantile(0.025)),
+            p50: Num(s.sketch.quantile(0.5)),
+            p97_5: Num(s.sketch.quantile(0.975)),
+            share_of_value: opt(value_per_child.map(|v| s.moments.mean / v)),
+        });
     written.push(write_csv(dir, "breakdown.csv", breakdown)?);
 
-    let files: Vec<String> = scenario.files.iter().map(|f| f.display().to_string()).collect();
+    let files: Vec<String> = scenario
+        .files
+        .iter()
+        .map(|f| f.display().to_string())
+        .collect();
     let mut rows = vec![
         ("scenario", scenario.path.display().to_string()),
         ("scenario_name", scenario.name.clone()),
@@ -167,9 +188,29 @@ pub fn write_run(dir: &Path, scenario: &Scenario, model: &Model, result: &RunRes
     if let Some(y) = scenario.price_year {
         rows.push(("price_year", y.to_string()));
     }
-    let nonfinite = metrics.iter().zip(metric_stats).filter(|(_, s)| s.moments.nonfinite > 0);
-    let extra: Vec<(String, String)> = nonfinite.map(|(m, s)| (format!("nonfinite_{}", m.name), s.moments.nonfinite.to_string())).collect();
-    let all = rows.into_iter().map(|(k, v)| KeyValue { key: k.to_string(), value: v }).chain(extra.into_iter().map(|(key, value)| KeyValue { key, value }));
+    let nonfinite = metrics
+        .iter()
+        .zip(metric_stats)
+        .filter(|(_, s)| s.moments.nonfinite > 0);
+    let extra: Vec<(String, String)> = nonfinite
+        .map(|(m, s)| {
+            (
+                format!("nonfinite_{}", m.name),
+                s.moments.nonfinite.to_string(),
+            )
+        })
+        .collect();
+    let all = rows
+        .into_iter()
+        .map(|(k, v)| KeyValue {
+            key: k.to_string(),
+            value: v,
+        })
+        .chain(
+            extra
+                .into_iter()
+                .map(|(key, value)| KeyValue { key, value }),
+        );
     written.push(write_csv(dir, "run.csv", all)?);
     Ok(written)
 }

@@ -70,7 +70,10 @@ impl Table {
 impl Item {
     /// Where this item was written.
     pub fn location(&self) -> Location {
-        Location { file: self.file.as_ref().clone(), line: self.line }
+        Location {
+            file: self.file.as_ref().clone(),
+            line: self.line,
+        }
     }
 
     /// A word for the value's type, for "expected X, found Y" messages.
@@ -101,14 +104,19 @@ impl Lines {
     fn at(&self, text: &str, offset: usize) -> (usize, usize) {
         let line = self.starts.partition_point(|s| *s <= offset);
         let start = self.starts[line - 1];
-        let column = text.get(start..offset.min(text.len())).map_or(1, |s| s.chars().count() + 1);
+        let column = text
+            .get(start..offset.min(text.len()))
+            .map_or(1, |s| s.chars().count() + 1);
         (line, column)
     }
 }
 
 /// Read and parse a scenario file into a located tree.
 pub fn read(path: &Path) -> Result<Table, Error> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Read { path: path.to_path_buf(), source })?;
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
     parse(&text, path)
 }
 
@@ -117,10 +125,19 @@ pub fn parse(text: &str, path: &Path) -> Result<Table, Error> {
     let lines = Lines::new(text);
     let root = DeTable::parse(text).map_err(|e| {
         let (line, column) = e.span().map_or((1, 1), |s| lines.at(text, s.start));
-        Error::Syntax { path: path.to_path_buf(), line, column, message: e.message().trim().to_string() }
+        Error::Syntax {
+            path: path.to_path_buf(),
+            line,
+            column,
+            message: e.message().trim().to_string(),
+        }
     })?;
     let file = Arc::new(path.to_path_buf());
-    let converter = Converter { text, lines: &lines, file: &file };
+    let converter = Converter {
+        text,
+        lines: &lines,
+        file: &file,
+    };
     Ok(converter.table(root.get_ref()))
 }
 
@@ -145,11 +162,15 @@ impl Converter<'_> {
     fn item(&self, value: &DeValue<'_>, line: usize) -> Item {
         let value = match value {
             DeValue::String(s) => Value::Str(s.to_string()),
-            DeValue::Integer(i) => match i64::from_str_radix(&i.as_str().replace('_', ""), i.radix()) {
-                Ok(v) => Value::Int(v),
-                Err(_) => Value::Float(f64::NAN),
-            },
-            DeValue::Float(f) => Value::Float(f.as_str().replace('_', "").parse().unwrap_or(f64::NAN)),
+            DeValue::Integer(i) => {
+                match i64::from_str_radix(&i.as_str().replace('_', ""), i.radix()) {
+                    Ok(v) => Value::Int(v),
+                    Err(_) => Value::Float(f64::NAN),
+                }
+            }
+            DeValue::Float(f) => {
+                Value::Float(f.as_str().replace('_', "").parse().unwrap_or(f64::NAN))
+            }
             DeValue::Boolean(_) => Value::Bool,
             DeValue::Datetime(_) => Value::Datetime,
             DeValue::Array(items) => Value::Array(
@@ -163,7 +184,11 @@ impl Converter<'_> {
             ),
             DeValue::Table(t) => Value::Table(self.table(t)),
         };
-        Item { value, file: self.file.clone(), line }
+        Item {
+            value,
+            file: self.file.clone(),
+            line,
+        }
     }
 }
 
@@ -186,7 +211,10 @@ mod tests {
             Value::Table(s) => s,
             _ => panic!(),
         };
-        assert!(matches!(settings.get("iterations").unwrap().value, Value::Int(1_000_000)));
+        assert!(matches!(
+            settings.get("iterations").unwrap().value,
+            Value::Int(1_000_000)
+        ));
         assert_eq!(settings.get("seed").unwrap().line, 3);
     }
 

@@ -47,30 +47,42 @@ fn load_inner(path: &Path, stack: &mut Vec<PathBuf>) -> Result<Merged, Error> {
     let mut table = document::read(path)?;
     let identity = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
     stack.push(identity);
-    let extends = table
-        .get("scenario")
-        .and_then(|s| match &s.value {
-            Value::Table(t) => t.get("extends").cloned(),
-            _ => None,
-        });
+    let extends = table.get("scenario").and_then(|s| match &s.value {
+        Value::Table(t) => t.get("extends").cloned(),
+        _ => None,
+    });
     if let Some(Value::Table(s)) = table.get("scenario").map(|i| i.value.clone()) {
         let mut s = s;
         s.remove("extends");
         let item = table.get("scenario").expect("checked above").clone();
-        table.set("scenario", Item { value: Value::Table(s), ..item });
+        table.set(
+            "scenario",
+            Item {
+                value: Value::Table(s),
+                ..item
+            },
+        );
     }
     let Some(extends) = extends else {
-        return Ok(Merged { table, files: vec![path.to_path_buf()], introduced: Vec::new() });
+        return Ok(Merged {
+            table,
+            files: vec![path.to_path_buf()],
+            introduced: Vec::new(),
+        });
     };
     let Value::Str(parent_name) = &extends.value else {
         return Err(Error::Invalid {
             at: extends.location(),
             key: "scenario.extends".into(),
-            message: format!("expected a file name (a string), found {}", extends.type_name()),
+            message: format!(
+                "expected a file name (a string), found {}",
+                extends.type_name()
+            ),
         });
     };
     let parent_path = path.parent().unwrap_or(Path::new("")).join(parent_name);
-    let parent_identity = std::fs::canonicalize(&parent_path).unwrap_or_else(|_| parent_path.clone());
+    let parent_identity =
+        std::fs::canonicalize(&parent_path).unwrap_or_else(|_| parent_path.clone());
     if let Some(i) = stack.iter().position(|p| *p == parent_identity) {
         let mut chain: Vec<String> = stack[i..].iter().map(|p| p.display().to_string()).collect();
         chain.push(parent_identity.display().to_string());
@@ -84,7 +96,11 @@ fn load_inner(path: &Path, stack: &mut Vec<PathBuf>) -> Result<Merged, Error> {
         return Err(Error::Invalid {
             at: extends.location(),
             key: "scenario.extends".into(),
-            message: format!("parent scenario '{}' does not exist (looked for {})", parent_name, parent_path.display()),
+            message: format!(
+                "parent scenario '{}' does not exist (looked for {})",
+                parent_name,
+                parent_path.display()
+            ),
         });
     }
     let mut parent = load_inner(&parent_path, stack)?;
@@ -93,7 +109,11 @@ fn load_inner(path: &Path, stack: &mut Vec<PathBuf>) -> Result<Merged, Error> {
     let merged = merge(parent.table, table, &mut introduced);
     let mut files = vec![path.to_path_buf()];
     files.extend(parent.files);
-    Ok(Merged { table: merged, files, introduced })
+    Ok(Merged {
+        table: merged,
+        files,
+        introduced,
+    })
 }
 
 fn merge(mut parent: Table, child: Table, introduced: &mut Vec<Introduced>) -> Table {
@@ -101,11 +121,17 @@ fn merge(mut parent: Table, child: Table, introduced: &mut Vec<Introduced>) -> T
         let existing = parent.get(&section).cloned();
         let merged = match (section.as_str(), existing) {
             ("parameters" | "derived", Some(old)) => {
-                let kind = if section == "parameters" { "parameters" } else { "derived" };
+                let kind = if section == "parameters" {
+                    "parameters"
+                } else {
+                    "derived"
+                };
                 merge_by_name(old, item, Some((kind, introduced)))
             }
             ("metrics" | "claim", Some(old)) => merge_by_name(old, item, None),
-            ("scenario" | "settings" | "discounting" | "programme", Some(old)) => merge_by_name(old, item, None),
+            ("scenario" | "settings" | "discounting" | "programme", Some(old)) => {
+                merge_by_name(old, item, None)
+            }
             ("domain", Some(old)) => merge_domains(old, item),
             ("correlation" | "group", Some(old)) => append(old, item),
             (_, _) => item,
@@ -116,8 +142,14 @@ fn merge(mut parent: Table, child: Table, introduced: &mut Vec<Introduced>) -> T
 }
 
 /// Replace or add entries of a table key by key.
-fn merge_by_name(old: Item, new: Item, track: Option<(&'static str, &mut Vec<Introduced>)>) -> Item {
-    let (Value::Table(mut old_table), Value::Table(new_table)) = (old.value.clone(), new.value.clone()) else {
+fn merge_by_name(
+    old: Item,
+    new: Item,
+    track: Option<(&'static str, &mut Vec<Introduced>)>,
+) -> Item {
+    let (Value::Table(mut old_table), Value::Table(new_table)) =
+        (old.value.clone(), new.value.clone())
+    else {
         return new;
     };
     let parent_names: Vec<String> = old_table.entries.iter().map(|(k, _)| k.clone()).collect();
@@ -126,11 +158,19 @@ fn merge_by_name(old: Item, new: Item, track: Option<(&'static str, &mut Vec<Int
         if old_table.get(&key).is_none()
             && let Some((section, list)) = track.as_mut()
         {
-            list.push(Introduced { section, name: key.clone(), at: value.location(), parent_names: parent_names.clone() });
+            list.push(Introduced {
+                section,
+                name: key.clone(),
+                at: value.location(),
+                parent_names: parent_names.clone(),
+            });
         }
         old_table.set(&key, value);
     }
-    Item { value: Value::Table(old_table), ..old }
+    Item {
+        value: Value::Table(old_table),
+        ..old
+    }
 }
 
 fn domain_name(item: &Item) -> Option<String> {
@@ -144,24 +184,34 @@ fn domain_name(item: &Item) -> Option<String> {
 }
 
 fn merge_domains(old: Item, new: Item) -> Item {
-    let (Value::Array(mut list), Value::Array(added)) = (old.value.clone(), new.value.clone()) else {
+    let (Value::Array(mut list), Value::Array(added)) = (old.value.clone(), new.value.clone())
+    else {
         return new;
     };
     for domain in added {
         let name = domain_name(&domain);
-        match list.iter().position(|d| name.is_some() && domain_name(d) == name) {
+        match list
+            .iter()
+            .position(|d| name.is_some() && domain_name(d) == name)
+        {
             Some(i) => list[i] = domain,
             None => list.push(domain),
         }
     }
-    Item { value: Value::Array(list), ..old }
+    Item {
+        value: Value::Array(list),
+        ..old
+    }
 }
 
 fn append(old: Item, new: Item) -> Item {
     match (old.value.clone(), new.value.clone()) {
         (Value::Array(mut a), Value::Array(b)) => {
             a.extend(b);
-            Item { value: Value::Array(a), ..old }
+            Item {
+                value: Value::Array(a),
+                ..old
+            }
         }
         _ => new,
     }

@@ -189,7 +189,13 @@ pub struct Claim {
 }
 
 /// The model outputs every scenario with a `[programme]` has, in order.
-pub const BUILTIN_METRICS: [&str; 5] = ["value_per_child", "gross_savings", "programme_cost", "net_savings", "benefit_cost_ratio"];
+pub const BUILTIN_METRICS: [&str; 5] = [
+    "value_per_child",
+    "gross_savings",
+    "programme_cost",
+    "net_savings",
+    "benefit_cost_ratio",
+];
 
 impl Scenario {
     /// Load, merge (`extends`), validate and resolve a scenario file.
@@ -201,10 +207,17 @@ impl Scenario {
         let merged = inherit::load(path)?;
         let mut hasher = Sha256::new();
         for file in &merged.files {
-            let bytes = std::fs::read(file).map_err(|source| Error::Read { path: file.clone(), source })?;
+            let bytes = std::fs::read(file).map_err(|source| Error::Read {
+                path: file.clone(),
+                source,
+            })?;
             hasher.update(&bytes);
         }
-        let sha256 = hasher.finalize().iter().map(|b| format!("{b:02x}")).collect();
+        let sha256 = hasher
+            .finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
         let mut scenario = read::read(&merged.table, path)?;
         scenario.files = merged.files;
         scenario.sha256 = sha256;
@@ -225,7 +238,10 @@ impl Scenario {
 
     /// The published value for `metric`, if `[claim]` names one.
     pub fn claim(&self, metric: &str) -> Option<f64> {
-        self.claims.iter().find(|c| c.metric == metric).map(|c| c.value)
+        self.claims
+            .iter()
+            .find(|c| c.metric == metric)
+            .map(|c| c.value)
     }
 
     /// The parameter called `name`.

@@ -36,24 +36,37 @@ pub fn resolve(scenario: &mut Scenario, introduced: &[Introduced]) -> Result<(),
     let mut problems = Vec::new();
     let mut defined: HashMap<String, (Kind, Option<Location>)> = HashMap::new();
     let mut define = |name: &str, kind: Kind, at: Option<Location>, problems: &mut Vec<Error>| {
-        if name == "pi" {
-            if let Some(at) = at.clone() {
-                problems.push(Error::Invalid { at, key: name.into(), message: "'pi' is reserved for the constant π".into() });
-            }
+        if name == "pi"
+            && let Some(at) = at.clone()
+        {
+            problems.push(Error::Invalid {
+                at,
+                key: name.into(),
+                message: "'pi' is reserved for the constant π".into(),
+            });
         }
-        if !name.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_') || !name.chars().all(|c| c.is_alphanumeric() || c == '_') {
-            if let Some(at) = at.clone() {
-                problems.push(Error::Invalid {
+        if (!name
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_alphabetic() || c == '_')
+            || !name.chars().all(|c| c.is_alphanumeric() || c == '_'))
+            && let Some(at) = at.clone()
+        {
+            problems.push(Error::Invalid {
                     at,
                     key: name.into(),
                     message: "a name must start with a letter or '_' and hold only letters, digits and '_' (so that expressions can use it)".into(),
                 });
-            }
         }
         if let Some((other, other_at)) = defined.get(name) {
-            let whr = other_at.as_ref().map_or_else(String::new, |a| format!(" at {a}"));
+            let whr = other_at
+                .as_ref()
+                .map_or_else(String::new, |a| format!(" at {a}"));
             problems.push(Error::Invalid {
-                at: at.clone().unwrap_or(Location { file: Default::default(), line: 0 }),
+                at: at.clone().unwrap_or(Location {
+                    file: Default::default(),
+                    line: 0,
+                }),
                 key: name.into(),
                 message: format!("the name is defined twice: already {}{whr}", other.word()),
             });
@@ -80,7 +93,13 @@ pub fn resolve(scenario: &mut Scenario, introduced: &[Introduced]) -> Result<(),
     }
 
     let inputs = [Kind::Parameter, Kind::Derived];
-    let everything = [Kind::Parameter, Kind::Derived, Kind::Domain, Kind::Builtin, Kind::Metric];
+    let everything = [
+        Kind::Parameter,
+        Kind::Derived,
+        Kind::Domain,
+        Kind::Builtin,
+        Kind::Metric,
+    ];
     let check = |f: &Formula, scope: &[Kind], problems: &mut Vec<Error>| {
         for name in f.expr.names() {
             match defined.get(&name) {
@@ -88,12 +107,25 @@ pub fn resolve(scenario: &mut Scenario, introduced: &[Introduced]) -> Result<(),
                 Some((kind, _)) => problems.push(Error::Invalid {
                     at: f.at.clone(),
                     key: f.name.clone(),
-                    message: format!("'{name}' is {} and cannot be used here (only {} can)", kind.word(), scope_words(scope)),
+                    message: format!(
+                        "'{name}' is {} and cannot be used here (only {} can)",
+                        kind.word(),
+                        scope_words(scope)
+                    ),
                 }),
                 None => {
-                    let in_scope: Vec<&str> = defined.iter().filter(|(_, (k, _))| scope.contains(k)).map(|(n, _)| n.as_str()).collect();
-                    let hint = nearest(&name, in_scope).map_or_else(String::new, |n| format!("; did you mean '{n}'?"));
-                    problems.push(Error::Invalid { at: f.at.clone(), key: f.name.clone(), message: format!("unknown name '{name}' in \"{}\"{hint}", f.text) });
+                    let in_scope: Vec<&str> = defined
+                        .iter()
+                        .filter(|(_, (k, _))| scope.contains(k))
+                        .map(|(n, _)| n.as_str())
+                        .collect();
+                    let hint = nearest(&name, in_scope)
+                        .map_or_else(String::new, |n| format!("; did you mean '{n}'?"));
+                    problems.push(Error::Invalid {
+                        at: f.at.clone(),
+                        key: f.name.clone(),
+                        message: format!("unknown name '{name}' in \"{}\"{hint}", f.text),
+                    });
                 }
             }
         }
@@ -110,8 +142,13 @@ pub fn resolve(scenario: &mut Scenario, introduced: &[Introduced]) -> Result<(),
     let metric_names = scenario.metric_names();
     for c in &scenario.claims {
         if !metric_names.contains(&c.metric) {
-            let hint = nearest(&c.metric, metric_names.iter().map(String::as_str)).map_or_else(String::new, |n| format!("; did you mean '{n}'?"));
-            problems.push(Error::Invalid { at: c.at.clone(), key: format!("claim.{}", c.metric), message: format!("'{}' is not a metric{hint}", c.metric) });
+            let hint = nearest(&c.metric, metric_names.iter().map(String::as_str))
+                .map_or_else(String::new, |n| format!("; did you mean '{n}'?"));
+            problems.push(Error::Invalid {
+                at: c.at.clone(),
+                key: format!("claim.{}", c.metric),
+                message: format!("'{}' is not a metric{hint}", c.metric),
+            });
         }
     }
     for new in introduced {
@@ -123,7 +160,10 @@ pub fn resolve(scenario: &mut Scenario, introduced: &[Introduced]) -> Result<(),
             problems.push(Error::Invalid {
                 at: new.at.clone(),
                 key: format!("{}.{}", new.section, new.name),
-                message: format!("'{}' does not exist in the parent scenario and nothing uses it.{hint}", new.name),
+                message: format!(
+                    "'{}' does not exist in the parent scenario and nothing uses it.{hint}",
+                    new.name
+                ),
             });
         }
     }
@@ -136,7 +176,11 @@ pub fn resolve(scenario: &mut Scenario, introduced: &[Introduced]) -> Result<(),
 }
 
 fn scope_words(scope: &[Kind]) -> String {
-    scope.iter().map(|k| k.word()).collect::<Vec<_>>().join(", ")
+    scope
+        .iter()
+        .map(|k| k.word())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The expressions that may use only parameters and derived values.
@@ -173,7 +217,10 @@ fn input_formulas(s: &Scenario) -> Vec<&Formula> {
 }
 
 fn all_formulas(s: &Scenario) -> impl Iterator<Item = &Formula> {
-    input_formulas(s).into_iter().chain(&s.derived).chain(&s.metrics)
+    input_formulas(s)
+        .into_iter()
+        .chain(&s.derived)
+        .chain(&s.metrics)
 }
 
 /// Order formulas so each comes after the ones it uses; report a cycle as
@@ -185,10 +232,20 @@ fn topological(formulas: Vec<Formula>, section: &str) -> Result<Vec<Formula>, Er
         Active,
         Done,
     }
-    let index: HashMap<&str, usize> = formulas.iter().enumerate().map(|(i, f)| (f.name.as_str(), i)).collect();
+    let index: HashMap<&str, usize> = formulas
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.name.as_str(), i))
+        .collect();
     let deps: Vec<Vec<usize>> = formulas
         .iter()
-        .map(|f| f.expr.names().iter().filter_map(|n| index.get(n.as_str()).copied()).collect())
+        .map(|f| {
+            f.expr
+                .names()
+                .iter()
+                .filter_map(|n| index.get(n.as_str()).copied())
+                .collect()
+        })
         .collect();
     let mut marks = vec![Mark::New; formulas.len()];
     let mut order = Vec::with_capacity(formulas.len());
@@ -209,8 +266,14 @@ fn topological(formulas: Vec<Formula>, section: &str) -> Result<Vec<Formula>, Er
                         path.push((dep, 0));
                     }
                     Mark::Active => {
-                        let from = path.iter().position(|(n, _)| *n == dep).expect("an active node is on the path");
-                        let mut cycle: Vec<&str> = path[from..].iter().map(|(n, _)| formulas[*n].name.as_str()).collect();
+                        let from = path
+                            .iter()
+                            .position(|(n, _)| *n == dep)
+                            .expect("an active node is on the path");
+                        let mut cycle: Vec<&str> = path[from..]
+                            .iter()
+                            .map(|(n, _)| formulas[*n].name.as_str())
+                            .collect();
                         cycle.push(formulas[dep].name.as_str());
                         let f = &formulas[dep];
                         return Err(Error::Invalid {
@@ -229,5 +292,8 @@ fn topological(formulas: Vec<Formula>, section: &str) -> Result<Vec<Formula>, Er
         }
     }
     let mut slots: Vec<Option<Formula>> = formulas.into_iter().map(Some).collect();
-    Ok(order.into_iter().map(|i| slots[i].take().expect("each node is ordered once")).collect())
+    Ok(order
+        .into_iter()
+        .map(|i| slots[i].take().expect("each node is ordered once"))
+        .collect())
 }

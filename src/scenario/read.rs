@@ -5,8 +5,8 @@ use std::path::Path;
 
 use super::document::{Item, Table, Value};
 use super::{
-    Claim, DEFAULT_ITERATIONS, DEFAULT_SEED, DiscountChoice, DiscountSpec, Discounting, Domain, Fade, Formula, Parameter,
-    Programme, Scenario, Settings,
+    Claim, DEFAULT_ITERATIONS, DEFAULT_SEED, DiscountChoice, DiscountSpec, Discounting, Domain,
+    Fade, Formula, Parameter, Programme, Scenario, Settings,
 };
 use crate::discount::Years;
 use crate::dist::{Dist, Z90, Z95};
@@ -32,7 +32,11 @@ struct Problems(Vec<Error>);
 
 impl Problems {
     fn add(&mut self, at: Location, key: impl Into<String>, message: impl Into<String>) {
-        self.0.push(Error::Invalid { at, key: key.into(), message: message.into() });
+        self.0.push(Error::Invalid {
+            at,
+            key: key.into(),
+            message: message.into(),
+        });
     }
     /// Keep the value of `r`, or record its error.
     fn keep<T>(&mut self, r: Result<T, Error>) -> Option<T> {
@@ -47,7 +51,11 @@ impl Problems {
 }
 
 fn invalid(item: &Item, key: &str, message: impl Into<String>) -> Error {
-    Error::Invalid { at: item.location(), key: key.to_string(), message: message.into() }
+    Error::Invalid {
+        at: item.location(),
+        key: key.to_string(),
+        message: message.into(),
+    }
 }
 
 /// The nearest of `candidates` to `word`, if it is close enough to suggest.
@@ -67,7 +75,11 @@ fn unknown_keys(table: &Table, allowed: &[&str], prefix: &str, problems: &mut Pr
                 Some(n) => format!("; did you mean '{n}'?"),
                 None => format!("; valid keys: {}", allowed.join(", ")),
             };
-            problems.add(item.location(), format!("{prefix}{key}"), format!("unknown key{hint}"));
+            problems.add(
+                item.location(),
+                format!("{prefix}{key}"),
+                format!("unknown key{hint}"),
+            );
         }
     }
 }
@@ -75,7 +87,11 @@ fn unknown_keys(table: &Table, allowed: &[&str], prefix: &str, problems: &mut Pr
 fn as_table<'a>(item: &'a Item, key: &str) -> Result<&'a Table, Error> {
     match &item.value {
         Value::Table(t) => Ok(t),
-        _ => Err(invalid(item, key, format!("expected a table, found {}", item.type_name()))),
+        _ => Err(invalid(
+            item,
+            key,
+            format!("expected a table, found {}", item.type_name()),
+        )),
     }
 }
 
@@ -83,16 +99,32 @@ fn number(item: &Item, key: &str) -> Result<f64, Error> {
     match &item.value {
         Value::Int(i) => Ok(*i as f64),
         Value::Float(f) if f.is_finite() => Ok(*f),
-        Value::Float(f) => Err(invalid(item, key, format!("expected a finite number, found {f}"))),
-        Value::Str(s) => Err(invalid(item, key, format!("expected a number, found the string \"{s}\""))),
-        _ => Err(invalid(item, key, format!("expected a number, found {}", item.type_name()))),
+        Value::Float(f) => Err(invalid(
+            item,
+            key,
+            format!("expected a finite number, found {f}"),
+        )),
+        Value::Str(s) => Err(invalid(
+            item,
+            key,
+            format!("expected a number, found the string \"{s}\""),
+        )),
+        _ => Err(invalid(
+            item,
+            key,
+            format!("expected a number, found {}", item.type_name()),
+        )),
     }
 }
 
 fn string(item: &Item, key: &str) -> Result<String, Error> {
     match &item.value {
         Value::Str(s) => Ok(s.clone()),
-        _ => Err(invalid(item, key, format!("expected a string, found {}", item.type_name()))),
+        _ => Err(invalid(
+            item,
+            key,
+            format!("expected a string, found {}", item.type_name()),
+        )),
     }
 }
 
@@ -100,7 +132,14 @@ fn whole(item: &Item, key: &str, what: &str) -> Result<u64, Error> {
     match &item.value {
         Value::Int(i) if *i >= 0 => Ok(*i as u64),
         Value::Float(f) if *f >= 0.0 && f.fract() == 0.0 && *f < 1.8e19 => Ok(*f as u64),
-        _ => Err(invalid(item, key, format!("expected {what} (a whole number ≥ 0), found {}", describe(item)))),
+        _ => Err(invalid(
+            item,
+            key,
+            format!(
+                "expected {what} (a whole number ≥ 0), found {}",
+                describe(item)
+            ),
+        )),
     }
 }
 
@@ -116,7 +155,11 @@ fn describe(item: &Item) -> String {
 fn numbers(item: &Item, key: &str) -> Result<Vec<f64>, Error> {
     match &item.value {
         Value::Array(items) => items.iter().map(|i| number(i, key)).collect(),
-        _ => Err(invalid(item, key, format!("expected an array of numbers, found {}", item.type_name()))),
+        _ => Err(invalid(
+            item,
+            key,
+            format!("expected an array of numbers, found {}", item.type_name()),
+        )),
     }
 }
 
@@ -125,33 +168,64 @@ fn formula(item: &Item, key: &str, name: &str) -> Result<Formula, Error> {
     let text = match &item.value {
         Value::Str(s) => s.clone(),
         Value::Int(_) | Value::Float(_) => number(item, key)?.to_string(),
-        _ => return Err(invalid(item, key, format!("expected an expression (a string) or a number, found {}", item.type_name()))),
+        _ => {
+            return Err(invalid(
+                item,
+                key,
+                format!(
+                    "expected an expression (a string) or a number, found {}",
+                    item.type_name()
+                ),
+            ));
+        }
     };
-    let expr = expr::parse(&text).map_err(|e| invalid(item, key, format!("expression \"{text}\": {e}")))?;
-    Ok(Formula { name: name.to_string(), text, expr, at: item.location() })
+    let expr = expr::parse(&text)
+        .map_err(|e| invalid(item, key, format!("expression \"{text}\": {e}")))?;
+    Ok(Formula {
+        name: name.to_string(),
+        text,
+        expr,
+        at: item.location(),
+    })
 }
 
 fn required<'a>(table: &'a Table, key: &str, prefix: &str, at: &Item) -> Result<&'a Item, Error> {
-    table
-        .get(key)
-        .ok_or_else(|| invalid(at, &format!("{prefix}{key}"), format!("missing required key '{key}'")))
+    table.get(key).ok_or_else(|| {
+        invalid(
+            at,
+            &format!("{prefix}{key}"),
+            format!("missing required key '{key}'"),
+        )
+    })
 }
 
 /// Read the merged document into a `Scenario` (names not yet resolved).
 pub fn read(doc: &Table, path: &Path) -> Result<Scenario, Error> {
     let mut problems = Problems(Vec::new());
     unknown_keys(doc, &SECTIONS, "", &mut problems);
-    let root = Item { value: Value::Table(Table::default()), file: std::sync::Arc::new(path.to_path_buf()), line: 1 };
+    let root = Item {
+        value: Value::Table(Table::default()),
+        file: std::sync::Arc::new(path.to_path_buf()),
+        line: 1,
+    };
 
     let mut scenario = Scenario {
         path: path.to_path_buf(),
         files: Vec::new(),
         sha256: String::new(),
-        name: path.file_stem().map_or_else(String::new, |s| s.to_string_lossy().into_owned()),
+        name: path
+            .file_stem()
+            .map_or_else(String::new, |s| s.to_string_lossy().into_owned()),
         description: String::new(),
         price_year: None,
-        settings: Settings { iterations: DEFAULT_ITERATIONS, seed: DEFAULT_SEED },
-        discounting: Discounting { costs: DiscountSpec::GreenBook, health: DiscountSpec::GreenBookHealth },
+        settings: Settings {
+            iterations: DEFAULT_ITERATIONS,
+            seed: DEFAULT_SEED,
+        },
+        discounting: Discounting {
+            costs: DiscountSpec::GreenBook,
+            health: DiscountSpec::GreenBookHealth,
+        },
         parameters: Vec::new(),
         derived: Vec::new(),
         domains: Vec::new(),
@@ -180,10 +254,18 @@ pub fn read(doc: &Table, path: &Path) -> Result<Scenario, Error> {
         }
     }
     if !scenario.domains.is_empty() && scenario.programme.is_none() {
-        problems.add(root.location(), "programme", "a scenario with [[domain]] entries needs a [programme] table (reach, cost_per_family)");
+        problems.add(
+            root.location(),
+            "programme",
+            "a scenario with [[domain]] entries needs a [programme] table (reach, cost_per_family)",
+        );
     }
     if scenario.programme.is_none() && scenario.metrics.is_empty() {
-        problems.add(root.location(), "metrics", "the scenario has no outputs: give a [programme] with [[domain]] entries, or [metrics]");
+        problems.add(
+            root.location(),
+            "metrics",
+            "the scenario has no outputs: give a [programme] with [[domain]] entries, or [metrics]",
+        );
     }
     match Error::from_list(problems.0) {
         Some(e) => Err(e),
@@ -192,33 +274,52 @@ pub fn read(doc: &Table, path: &Path) -> Result<Scenario, Error> {
 }
 
 fn read_header(item: &Item, scenario: &mut Scenario, problems: &mut Problems) {
-    let Some(t) = problems.keep(as_table(item, "scenario")) else { return };
-    unknown_keys(t, &["name", "description", "price_year", "extends"], "scenario.", problems);
+    let Some(t) = problems.keep(as_table(item, "scenario")) else {
+        return;
+    };
+    unknown_keys(
+        t,
+        &["name", "description", "price_year", "extends"],
+        "scenario.",
+        problems,
+    );
     if let Some(v) = t.get("name") {
-        scenario.name = problems.keep(string(v, "scenario.name")).unwrap_or_default();
+        scenario.name = problems
+            .keep(string(v, "scenario.name"))
+            .unwrap_or_default();
     }
     if let Some(v) = t.get("description") {
-        scenario.description = problems.keep(string(v, "scenario.description")).unwrap_or_default();
+        scenario.description = problems
+            .keep(string(v, "scenario.description"))
+            .unwrap_or_default();
     }
     if let Some(v) = t.get("price_year") {
-        scenario.price_year = problems.keep(whole(v, "scenario.price_year", "a year")).map(|y| y as i64);
+        scenario.price_year = problems
+            .keep(whole(v, "scenario.price_year", "a year"))
+            .map(|y| y as i64);
     }
 }
 
 fn read_settings(item: &Item, settings: &mut Settings, problems: &mut Problems) {
-    let Some(t) = problems.keep(as_table(item, "settings")) else { return };
+    let Some(t) = problems.keep(as_table(item, "settings")) else {
+        return;
+    };
     unknown_keys(t, &["iterations", "seed"], "settings.", problems);
     if let Some(v) = t.get("iterations") {
         match problems.keep(whole(v, "settings.iterations", "a number of iterations")) {
-            Some(0) => problems.add(v.location(), "settings.iterations", "iterations must be at least 1"),
+            Some(0) => problems.add(
+                v.location(),
+                "settings.iterations",
+                "iterations must be at least 1",
+            ),
             Some(n) => settings.iterations = n,
             None => {}
         }
     }
-    if let Some(v) = t.get("seed") {
-        if let Some(s) = problems.keep(whole(v, "settings.seed", "a seed")) {
-            settings.seed = s;
-        }
+    if let Some(v) = t.get("seed")
+        && let Some(s) = problems.keep(whole(v, "settings.seed", "a seed"))
+    {
+        settings.seed = s;
     }
 }
 
@@ -226,27 +327,35 @@ fn discount_spec(item: &Item, key: &str) -> Result<DiscountSpec, Error> {
     match &item.value {
         Value::Str(s) if s == "green-book" => Ok(DiscountSpec::GreenBook),
         Value::Str(s) if s == "green-book-health" => Ok(DiscountSpec::GreenBookHealth),
-        Value::Str(s) if s.contains('-') && s.chars().all(|c| c.is_ascii_lowercase() || c == '-') => Err(invalid(
-            item,
-            key,
-            format!("unknown schedule \"{s}\": expected \"green-book\", \"green-book-health\", a rate such as 0.035, or an expression"),
-        )),
+        Value::Str(s)
+            if s.contains('-') && s.chars().all(|c| c.is_ascii_lowercase() || c == '-') =>
+        {
+            Err(invalid(
+                item,
+                key,
+                format!(
+                    "unknown schedule \"{s}\": expected \"green-book\", \"green-book-health\", a rate such as 0.035, or an expression"
+                ),
+            ))
+        }
         _ => formula(item, key, key).map(DiscountSpec::Rate),
     }
 }
 
 fn read_discounting(item: &Item, discounting: &mut Discounting, problems: &mut Problems) {
-    let Some(t) = problems.keep(as_table(item, "discounting")) else { return };
+    let Some(t) = problems.keep(as_table(item, "discounting")) else {
+        return;
+    };
     unknown_keys(t, &["costs", "health"], "discounting.", problems);
-    if let Some(v) = t.get("costs") {
-        if let Some(s) = problems.keep(discount_spec(v, "discounting.costs")) {
-            discounting.costs = s;
-        }
+    if let Some(v) = t.get("costs")
+        && let Some(s) = problems.keep(discount_spec(v, "discounting.costs"))
+    {
+        discounting.costs = s;
     }
-    if let Some(v) = t.get("health") {
-        if let Some(s) = problems.keep(discount_spec(v, "discounting.health")) {
-            discounting.health = s;
-        }
+    if let Some(v) = t.get("health")
+        && let Some(s) = problems.keep(discount_spec(v, "discounting.health"))
+    {
+        discounting.health = s;
     }
 }
 
@@ -260,7 +369,9 @@ fn dist_keys(dist: &str) -> Option<&'static [&'static str]> {
         "triangular" => &["min", "mode", "max"],
         "pert" => &["min", "mode", "max", "lambda"],
         "normal" => &["mean", "sd", "ci95", "ci90", "min", "max"],
-        "lognormal" => &["mean", "sd", "meanlog", "sdlog", "ci95", "ci90", "min", "max"],
+        "lognormal" => &[
+            "mean", "sd", "meanlog", "sdlog", "ci95", "ci90", "min", "max",
+        ],
         "beta" => &["alpha", "beta", "mean", "sd"],
         "gamma" => &["shape", "scale", "mean", "sd", "min", "max"],
         "discrete" => &["values", "weights"],
@@ -268,10 +379,22 @@ fn dist_keys(dist: &str) -> Option<&'static [&'static str]> {
     })
 }
 
-const DISTS: [&str; 9] = ["fixed", "uniform", "triangular", "pert", "normal", "lognormal", "beta", "gamma", "discrete"];
+const DISTS: [&str; 9] = [
+    "fixed",
+    "uniform",
+    "triangular",
+    "pert",
+    "normal",
+    "lognormal",
+    "beta",
+    "gamma",
+    "discrete",
+];
 
 fn read_parameters(item: &Item, out: &mut Vec<Parameter>, problems: &mut Problems) {
-    let Some(t) = problems.keep(as_table(item, "parameters")) else { return };
+    let Some(t) = problems.keep(as_table(item, "parameters")) else {
+        return;
+    };
     for (name, item) in &t.entries {
         if let Some(p) = problems.keep(read_parameter(name, item)) {
             out.push(p);
@@ -284,17 +407,42 @@ fn read_parameter(name: &str, item: &Item) -> Result<Parameter, Error> {
     if let Value::Int(_) | Value::Float(_) = item.value {
         let value = number(item, &prefix)?;
         let dist = Dist::fixed(value).map_err(|e| invalid(item, &prefix, e.0))?;
-        return Ok(Parameter { name: name.to_string(), dist, base: value, source: None, unit: None, note: None, at: item.location() });
+        return Ok(Parameter {
+            name: name.to_string(),
+            dist,
+            base: value,
+            source: None,
+            unit: None,
+            note: None,
+            at: item.location(),
+        });
     }
     let t = match &item.value {
         Value::Table(t) => t,
-        _ => return Err(invalid(item, &prefix, format!("expected a number or a table such as {{ dist = \"normal\", mean = 1, sd = 0.1 }}, found {}", item.type_name()))),
+        _ => {
+            return Err(invalid(
+                item,
+                &prefix,
+                format!(
+                    "expected a number or a table such as {{ dist = \"normal\", mean = 1, sd = 0.1 }}, found {}",
+                    item.type_name()
+                ),
+            ));
+        }
     };
     let dist_item = required(t, "dist", &format!("{prefix}."), item)?;
     let dist_name = string(dist_item, &format!("{prefix}.dist"))?;
     let Some(keys) = dist_keys(&dist_name) else {
-        let hint = nearest(&dist_name, DISTS).map_or_else(String::new, |n| format!("did you mean \"{n}\"? "));
-        return Err(invalid(dist_item, &format!("{prefix}.dist"), format!("unknown distribution \"{dist_name}\"; {hint}expected one of: {}", DISTS.join(", "))));
+        let hint = nearest(&dist_name, DISTS)
+            .map_or_else(String::new, |n| format!("did you mean \"{n}\"? "));
+        return Err(invalid(
+            dist_item,
+            &format!("{prefix}.dist"),
+            format!(
+                "unknown distribution \"{dist_name}\"; {hint}expected one of: {}",
+                DISTS.join(", ")
+            ),
+        ));
     };
     let allowed: Vec<&str> = COMMON_KEYS.iter().chain(keys.iter()).copied().collect();
     let mut problems = Problems(Vec::new());
@@ -303,13 +451,21 @@ fn read_parameter(name: &str, item: &Item) -> Result<Parameter, Error> {
         return Err(e);
     }
     let key = |k: &str| format!("{prefix}.{k}");
-    let num = |k: &str| -> Result<Option<f64>, Error> { t.get(k).map(|v| number(v, &key(k))).transpose() };
-    let need = |k: &str| -> Result<f64, Error> { number(required(t, k, &format!("{prefix}."), item)?, &key(k)) };
+    let num = |k: &str| -> Result<Option<f64>, Error> {
+        t.get(k).map(|v| number(v, &key(k))).transpose()
+    };
+    let need = |k: &str| -> Result<f64, Error> {
+        number(required(t, k, &format!("{prefix}."), item)?, &key(k))
+    };
     let interval = |k: &str| -> Result<Option<(f64, f64)>, Error> {
         let Some(v) = t.get(k) else { return Ok(None) };
         let pair = numbers(v, &key(k))?;
         if pair.len() != 2 {
-            return Err(invalid(v, &key(k), format!("expected [low, high], found {} numbers", pair.len())));
+            return Err(invalid(
+                v,
+                &key(k),
+                format!("expected [low, high], found {} numbers", pair.len()),
+            ));
         }
         Ok(Some((pair[0], pair[1])))
     };
@@ -324,8 +480,19 @@ fn read_parameter(name: &str, item: &Item) -> Result<Parameter, Error> {
         let names: Vec<String> = options.iter().map(|o| o.join(" + ")).collect();
         match given.as_slice() {
             [one] => Ok(*one),
-            [] => Err(invalid(item, &prefix, format!("{dist_name} needs one of: {}", names.join("; or ")))),
-            _ => Err(invalid(item, &prefix, format!("give only one form for {dist_name}: {}", names.join("; or ")))),
+            [] => Err(invalid(
+                item,
+                &prefix,
+                format!("{dist_name} needs one of: {}", names.join("; or ")),
+            )),
+            _ => Err(invalid(
+                item,
+                &prefix,
+                format!(
+                    "give only one form for {dist_name}: {}",
+                    names.join("; or ")
+                ),
+            )),
         }
     };
     let wrap = |r: Result<Dist, crate::dist::DistError>| r.map_err(|e| invalid(item, &prefix, e.0));
@@ -335,7 +502,12 @@ fn read_parameter(name: &str, item: &Item) -> Result<Parameter, Error> {
         "fixed" => wrap(Dist::fixed(need("value")?))?,
         "uniform" => wrap(Dist::uniform(need("min")?, need("max")?))?,
         "triangular" => wrap(Dist::triangular(need("min")?, need("mode")?, need("max")?))?,
-        "pert" => wrap(Dist::pert(need("min")?, need("mode")?, need("max")?, num("lambda")?.unwrap_or(4.0)))?,
+        "pert" => wrap(Dist::pert(
+            need("min")?,
+            need("mode")?,
+            need("max")?,
+            num("lambda")?.unwrap_or(4.0),
+        ))?,
         "normal" => {
             truncatable = true;
             match forms(&[&["mean", "sd"], &["ci95"], &["ci90"]])? {
@@ -377,20 +549,37 @@ fn read_parameter(name: &str, item: &Item) -> Result<Parameter, Error> {
             }
         }
         _ => {
-            let values = numbers(required(t, "values", &format!("{prefix}."), item)?, &key("values"))?;
-            let weights = numbers(required(t, "weights", &format!("{prefix}."), item)?, &key("weights"))?;
+            let values = numbers(
+                required(t, "values", &format!("{prefix}."), item)?,
+                &key("values"),
+            )?;
+            let weights = numbers(
+                required(t, "weights", &format!("{prefix}."), item)?,
+                &key("weights"),
+            )?;
             wrap(Dist::discrete(values, weights))?
         }
     };
-    let (min, max) = if truncatable { (num("min")?, num("max")?) } else { (None, None) };
+    let (min, max) = if truncatable {
+        (num("min")?, num("max")?)
+    } else {
+        (None, None)
+    };
     let dist = if min.is_some() || max.is_some() {
-        wrap(dist.truncate(min.unwrap_or(f64::NEG_INFINITY), max.unwrap_or(f64::INFINITY)))?
+        wrap(dist.truncate(
+            min.unwrap_or(f64::NEG_INFINITY),
+            max.unwrap_or(f64::INFINITY),
+        ))?
     } else {
         dist
     };
     let base = match t.get("base") {
         Some(v) if dist.is_fixed() && number(v, &key("base"))? != dist.default_base() => {
-            return Err(invalid(v, &key("base"), "a fixed parameter's base value is its value; remove `base` or use another distribution"));
+            return Err(invalid(
+                v,
+                &key("base"),
+                "a fixed parameter's base value is its value; remove `base` or use another distribution",
+            ));
         }
         Some(v) => number(v, &key("base"))?,
         None => dist.default_base(),
@@ -398,21 +587,48 @@ fn read_parameter(name: &str, item: &Item) -> Result<Parameter, Error> {
     let (lo, hi) = dist.support();
     if !(lo <= base && base <= hi) {
         let at = t.get("base").unwrap_or(item);
-        return Err(invalid(at, &key("base"), format!("base value {base} lies outside the distribution's range [{lo}, {hi}]; give a `base` inside it")));
+        return Err(invalid(
+            at,
+            &key("base"),
+            format!(
+                "base value {base} lies outside the distribution's range [{lo}, {hi}]; give a `base` inside it"
+            ),
+        ));
     }
-    let text = |k: &str| -> Result<Option<String>, Error> { t.get(k).map(|v| string(v, &key(k))).transpose() };
-    Ok(Parameter { name: name.to_string(), dist, base, source: text("source")?, unit: text("unit")?, note: text("note")?, at: item.location() })
+    let text = |k: &str| -> Result<Option<String>, Error> {
+        t.get(k).map(|v| string(v, &key(k))).transpose()
+    };
+    Ok(Parameter {
+        name: name.to_string(),
+        dist,
+        base,
+        source: text("source")?,
+        unit: text("unit")?,
+        note: text("note")?,
+        at: item.location(),
+    })
 }
 
 fn read_formulas(item: &Item, section: &str, problems: &mut Problems) -> Vec<Formula> {
-    let Some(t) = problems.keep(as_table(item, section)) else { return Vec::new() };
+    let Some(t) = problems.keep(as_table(item, section)) else {
+        return Vec::new();
+    };
     t.entries
         .iter()
         .filter_map(|(name, v)| problems.keep(formula(v, &format!("{section}.{name}"), name)))
         .collect()
 }
 
-const DOMAIN_KEYS: [&str; 8] = ["name", "payer", "effect", "annual_cost", "ages", "fade", "discount", "growth"];
+const DOMAIN_KEYS: [&str; 8] = [
+    "name",
+    "payer",
+    "effect",
+    "annual_cost",
+    "ages",
+    "fade",
+    "discount",
+    "growth",
+];
 
 fn read_domains(item: &Item, out: &mut Vec<Domain>, problems: &mut Problems) {
     let Value::Array(list) = &item.value else {
@@ -422,7 +638,11 @@ fn read_domains(item: &Item, out: &mut Vec<Domain>, problems: &mut Problems) {
     for (i, d) in list.iter().enumerate() {
         if let Some(domain) = problems.keep(read_domain(d, i)) {
             if out.iter().any(|o: &Domain| o.name == domain.name) {
-                problems.add(domain.at.clone(), format!("domain.{}", domain.name), "a domain with this name is defined twice");
+                problems.add(
+                    domain.at.clone(),
+                    format!("domain.{}", domain.name),
+                    "a domain with this name is defined twice",
+                );
             } else {
                 out.push(domain);
             }
@@ -441,7 +661,9 @@ fn read_domain(item: &Item, index: usize) -> Result<Domain, Error> {
         return Err(e);
     }
     let key = |k: &str| format!("{prefix}{k}");
-    let f = |k: &str| -> Result<Formula, Error> { formula(required(t, k, &prefix, item)?, &key(k), &key(k)) };
+    let f = |k: &str| -> Result<Formula, Error> {
+        formula(required(t, k, &prefix, item)?, &key(k), &key(k))
+    };
     let payer = match t.get("payer") {
         Some(v) => string(v, &key("payer"))?,
         None => "unspecified".to_string(),
@@ -452,33 +674,73 @@ fn read_domain(item: &Item, index: usize) -> Result<Domain, Error> {
             let start = whole(&a[0], &key("ages"), "a start year")?;
             let end = whole(&a[1], &key("ages"), "an end year")?;
             if end <= start {
-                return Err(invalid(ages_item, &key("ages"), format!("ages = [start, end) needs end > start, got [{start}, {end}]")));
+                return Err(invalid(
+                    ages_item,
+                    &key("ages"),
+                    format!("ages = [start, end) needs end > start, got [{start}, {end}]"),
+                ));
             }
             if end > 10_000 {
-                return Err(invalid(ages_item, &key("ages"), format!("end year {end} is beyond any lifetime (at most 10000)")));
+                return Err(invalid(
+                    ages_item,
+                    &key("ages"),
+                    format!("end year {end} is beyond any lifetime (at most 10000)"),
+                ));
             }
             (start as Years, end as Years)
         }
-        _ => return Err(invalid(ages_item, &key("ages"), format!("expected [start, end) as two whole numbers, found {}", describe(ages_item)))),
+        _ => {
+            return Err(invalid(
+                ages_item,
+                &key("ages"),
+                format!(
+                    "expected [start, end) as two whole numbers, found {}",
+                    describe(ages_item)
+                ),
+            ));
+        }
     };
     let fade = match t.get("fade") {
         None => Fade::None,
         Some(v) => {
             let ft = as_table(v, &key("fade"))?;
             let mut problems = Problems(Vec::new());
-            unknown_keys(ft, &["floor", "rate", "half_life"], &format!("{prefix}fade."), &mut problems);
+            unknown_keys(
+                ft,
+                &["floor", "rate", "half_life"],
+                &format!("{prefix}fade."),
+                &mut problems,
+            );
             if let Some(e) = Error::from_list(problems.0) {
                 return Err(e);
             }
             let fk = |k: &str| format!("{prefix}fade.{k}");
             match (ft.get("floor"), ft.get("rate"), ft.get("half_life")) {
-                (None, None, Some(h)) => Fade::HalfLife(formula(h, &fk("half_life"), &fk("half_life"))?),
-                (Some(fl), Some(r), None) => Fade::FloorRate { floor: formula(fl, &fk("floor"), &fk("floor"))?, rate: formula(r, &fk("rate"), &fk("rate"))? },
-                (None, Some(r), None) => Fade::FloorRate {
-                    floor: formula(&Item { value: Value::Int(0), ..r.clone() }, &fk("floor"), &fk("floor"))?,
+                (None, None, Some(h)) => {
+                    Fade::HalfLife(formula(h, &fk("half_life"), &fk("half_life"))?)
+                }
+                (Some(fl), Some(r), None) => Fade::FloorRate {
+                    floor: formula(fl, &fk("floor"), &fk("floor"))?,
                     rate: formula(r, &fk("rate"), &fk("rate"))?,
                 },
-                _ => return Err(invalid(v, &key("fade"), "expected fade = { floor = ..., rate = ... } or fade = { half_life = ... }")),
+                (None, Some(r), None) => Fade::FloorRate {
+                    floor: formula(
+                        &Item {
+                            value: Value::Int(0),
+                            ..r.clone()
+                        },
+                        &fk("floor"),
+                        &fk("floor"),
+                    )?,
+                    rate: formula(r, &fk("rate"), &fk("rate"))?,
+                },
+                _ => {
+                    return Err(invalid(
+                        v,
+                        &key("fade"),
+                        "expected fade = { floor = ..., rate = ... } or fade = { half_life = ... }",
+                    ));
+                }
             }
         }
     };
@@ -487,31 +749,73 @@ fn read_domain(item: &Item, index: usize) -> Result<Domain, Error> {
         Some(v) => match string(v, &key("discount"))?.as_str() {
             "costs" => DiscountChoice::Costs,
             "health" => DiscountChoice::Health,
-            other => return Err(invalid(v, &key("discount"), format!("expected \"costs\" or \"health\", found \"{other}\""))),
+            other => {
+                return Err(invalid(
+                    v,
+                    &key("discount"),
+                    format!("expected \"costs\" or \"health\", found \"{other}\""),
+                ));
+            }
         },
     };
-    let growth = t.get("growth").map(|v| formula(v, &key("growth"), &key("growth"))).transpose()?;
-    Ok(Domain { name, payer, effect: f("effect")?, annual_cost: f("annual_cost")?, ages, fade, discount, growth, at: item.location() })
+    let growth = t
+        .get("growth")
+        .map(|v| formula(v, &key("growth"), &key("growth")))
+        .transpose()?;
+    Ok(Domain {
+        name,
+        payer,
+        effect: f("effect")?,
+        annual_cost: f("annual_cost")?,
+        ages,
+        fade,
+        discount,
+        growth,
+        at: item.location(),
+    })
 }
 
 fn read_programme(item: &Item, problems: &mut Problems) -> Option<Programme> {
     let t = problems.keep(as_table(item, "programme"))?;
-    unknown_keys(t, &["reach", "cost_per_family", "adjustment"], "programme.", problems);
-    let f = |k: &str| formula(required(t, k, "programme.", item)?, &format!("programme.{k}"), &format!("programme.{k}"));
+    unknown_keys(
+        t,
+        &["reach", "cost_per_family", "adjustment"],
+        "programme.",
+        problems,
+    );
+    let f = |k: &str| {
+        formula(
+            required(t, k, "programme.", item)?,
+            &format!("programme.{k}"),
+            &format!("programme.{k}"),
+        )
+    };
     let reach = problems.keep(f("reach"));
     let cost = problems.keep(f("cost_per_family"));
     let adjustment = match t.get("adjustment") {
-        Some(v) => Some(problems.keep(formula(v, "programme.adjustment", "programme.adjustment"))?),
+        Some(v) => {
+            Some(problems.keep(formula(v, "programme.adjustment", "programme.adjustment"))?)
+        }
         None => None,
     };
-    Some(Programme { reach: reach?, cost_per_family: cost?, adjustment })
+    Some(Programme {
+        reach: reach?,
+        cost_per_family: cost?,
+        adjustment,
+    })
 }
 
 fn read_claims(item: &Item, out: &mut Vec<Claim>, problems: &mut Problems) {
-    let Some(t) = problems.keep(as_table(item, "claim")) else { return };
+    let Some(t) = problems.keep(as_table(item, "claim")) else {
+        return;
+    };
     for (metric, v) in &t.entries {
         if let Some(value) = problems.keep(number(v, &format!("claim.{metric}"))) {
-            out.push(Claim { metric: metric.clone(), value, at: v.location() });
+            out.push(Claim {
+                metric: metric.clone(),
+                value,
+                at: v.location(),
+            });
         }
     }
 }

@@ -25,7 +25,16 @@ pub struct Moments {
 
 impl Default for Moments {
     fn default() -> Self {
-        Moments { n: 0, mean: 0.0, m2: 0.0, min: f64::INFINITY, max: f64::NEG_INFINITY, positive: 0, meets_claim: 0, nonfinite: 0 }
+        Moments {
+            n: 0,
+            mean: 0.0,
+            m2: 0.0,
+            min: f64::INFINITY,
+            max: f64::NEG_INFINITY,
+            positive: 0,
+            meets_claim: 0,
+            nonfinite: 0,
+        }
     }
 }
 
@@ -40,7 +49,10 @@ impl Moments {
         }
         // A finite sum means every value is finite: branch-free loops.
         let n = values.len();
-        let mut m = Moments { n: n as u64, ..Moments::default() };
+        let mut m = Moments {
+            n: n as u64,
+            ..Moments::default()
+        };
         if n == 0 {
             return m;
         }
@@ -105,7 +117,11 @@ impl Moments {
 
     /// Sample variance (n − 1 denominator).
     pub fn variance(&self) -> f64 {
-        if self.n < 2 { f64::NAN } else { self.m2 / (self.n - 1) as f64 }
+        if self.n < 2 {
+            f64::NAN
+        } else {
+            self.m2 / (self.n - 1) as f64
+        }
     }
 
     /// Sample standard deviation.
@@ -125,7 +141,9 @@ mod tests {
 
     #[test]
     fn merged_chunks_equal_one_pass() {
-        let xs: Vec<f64> = (0..1000).map(|i| ((i * 37) % 101) as f64 * 0.5 - 10.0).collect();
+        let xs: Vec<f64> = (0..1000)
+            .map(|i| ((i * 37) % 101) as f64 * 0.5 - 10.0)
+            .collect();
         let whole = Moments::of(&xs, Some(5.0));
         let mut merged = Moments::default();
         for chunk in xs.chunks(64) {
@@ -134,7 +152,10 @@ mod tests {
         assert_eq!(merged.n, whole.n);
         assert!((merged.mean - whole.mean).abs() < 1e-12);
         assert!((merged.m2 - whole.m2).abs() < 1e-9 * whole.m2);
-        assert_eq!((merged.positive, merged.meets_claim, merged.min, merged.max), (whole.positive, whole.meets_claim, whole.min, whole.max));
+        assert_eq!(
+            (merged.positive, merged.meets_claim, merged.min, merged.max),
+            (whole.positive, whole.meets_claim, whole.min, whole.max)
+        );
         let mean: f64 = xs.iter().sum::<f64>() / xs.len() as f64;
         let var: f64 = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (xs.len() - 1) as f64;
         assert!((whole.variance() - var).abs() < 1e-9 * var);

@@ -72,7 +72,11 @@ impl Store {
 
     /// (key, count) pairs with a count, keys ascending.
     fn buckets(&self) -> impl DoubleEndedIterator<Item = (i64, u64)> + '_ {
-        self.counts.iter().enumerate().filter(|(_, c)| **c > 0).map(|(i, c)| (self.offset + i as i64, *c))
+        self.counts
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| **c > 0)
+            .map(|(i, c)| (self.offset + i as i64, *c))
     }
 }
 
@@ -89,7 +93,14 @@ pub struct Sketch {
 
 impl Default for Sketch {
     fn default() -> Self {
-        Sketch { positive: Store::default(), negative: Store::default(), zero: 0, count: 0, min: f64::INFINITY, max: f64::NEG_INFINITY }
+        Sketch {
+            positive: Store::default(),
+            negative: Store::default(),
+            zero: 0,
+            count: 0,
+            min: f64::INFINITY,
+            max: f64::NEG_INFINITY,
+        }
     }
 }
 
@@ -127,7 +138,8 @@ impl Sketch {
             self.positive.reserve(key(lo.max(MIN_INDEXABLE)), key(hi));
         }
         if lo <= -MIN_INDEXABLE {
-            self.negative.reserve(key((-hi).max(MIN_INDEXABLE)), key(-lo));
+            self.negative
+                .reserve(key((-hi).max(MIN_INDEXABLE)), key(-lo));
         }
         for &x in values {
             if !x.is_finite() {
@@ -171,7 +183,12 @@ impl Sketch {
 
     /// Every bucket as (representative value, count), ascending by value.
     pub fn buckets(&self) -> Vec<(f64, u64)> {
-        let mut out: Vec<(f64, u64)> = self.negative.buckets().rev().map(|(k, c)| (-midpoint(k), c)).collect();
+        let mut out: Vec<(f64, u64)> = self
+            .negative
+            .buckets()
+            .rev()
+            .map(|(k, c)| (-midpoint(k), c))
+            .collect();
         if self.zero > 0 {
             out.push((0.0, self.zero));
         }
@@ -214,7 +231,9 @@ mod tests {
 
     #[test]
     fn quantiles_within_relative_error_of_exact() {
-        let xs: Vec<f64> = (0..20_001).map(|i| (i as f64 - 5000.0) * 1.37 + 0.25).collect();
+        let xs: Vec<f64> = (0..20_001)
+            .map(|i| (i as f64 - 5000.0) * 1.37 + 0.25)
+            .collect();
         let mut s = Sketch::default();
         s.add_all(&xs);
         let mut sorted = xs.clone();
@@ -222,7 +241,10 @@ mod tests {
         for &q in &[0.0, 0.01, 0.1, 0.25, 0.5, 0.75, 0.9, 0.975, 1.0] {
             let exact = sorted[(q * (xs.len() - 1) as f64).floor() as usize];
             let got = s.quantile(q);
-            assert!((got - exact).abs() <= RELATIVE_ACCURACY * exact.abs() + 1e-12, "q={q}: {got} vs {exact}");
+            assert!(
+                (got - exact).abs() <= RELATIVE_ACCURACY * exact.abs() + 1e-12,
+                "q={q}: {got} vs {exact}"
+            );
         }
     }
 
