@@ -1,1 +1,93 @@
-fn main() {}
+//! Criterion benches: sampling per distribution, model evaluation per chunk,
+//! and whole runs of the headline scenario. Fixed seeds, no disk I/O.
+//!
+//! Run: `cargo bench --bench engine` (CI only checks they compile:
+//! `cargo bench --no-run`).
+
+use std::hint::black_box;
+use std::path::Path;
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+
+use cradle::engine::{self, CHUNK_SIZE, RunConfig, Silent};
+use cradle::sampling::{chunk_rng, fill_monte_carlo};
+use cradle::{Dist, Model, Scenario};
+
+fn headline() -> Model {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/headline.toml");
+    Model::compile(&Scenario::load(path).expect("the headline scenario loads"))
+}
+
+fn dists(c: &mut Criterion) {
+    let cases = [
+        ("uniform", Dist::uniform(0.0, 1.0).unwrap()),
+        ("triangular", Dist::triangular(0.05, 0.15, 0.30).unwrap()),
+        ("pert", Dist::pert(0.05, 0.15, 0.30, 4.0).unwrap()),
+        ("normal", Dist::normal(0.35, 0.13).unwrap()),
+        (
+            "normal_truncated",
+            Dist::normal(0.35, 0.13).unwrap().truncate(0.0, f64::INFINITY).unwrap(),
+        ),
+        ("lognormal", Dist::lognormal(8.85, 0.42).unwrap()),
+        ("beta", Dist::beta(13.0, 10.7).unwrap()),
+        ("gamma", Dist::gamma(4.0, 2500.0).unwrap()),
+        (
+            "discrete",
+            Dist::discrete(vec![1.0, 2.0, 3.0, 4.0], vec![1.0, 2.0, 3.0, 4.0]).unwrap(),
+        ),
+    ];
+    let mut group = c.benchmark_group("dist");
+    group.throughput(Throughput::Elements(CHUNK_SIZE as u64));
+    for (name, dist) in &cases {
+        let mut rng = chunk_rng(1, 0);
+        let mut out = vec![0.0; CHUNK_SIZE];
+        group.bench_function(*name, |b| {
+            b.iter(|| {
+                dist.fill(&mut rng, &mut out);
+                black_box(&out);
+            })
+        });
+    }
+    group.finish();
+}
+
+fn model(c: &mut Criterion) {
+    let model = headline();
+    let mut ws = model.workspace(CHUNK_SIZE);
+    fill_monte_carlo(&model, &mut ws, 1, 0, CHUNK_SIZE);
+    let mut group = c.benchmark_group("model");
+    group.throughput(Throughput::Elements(CHUNK_SIZE as u64));
+    group.bench_function("evaluate", |b| {
+        b.iter(|| model.evaluate(black_box(&mut ws), CHUNK_SIZE))
+    });
+    group.bench_function("sample_inputs", |b| {
+        b.iter(|| fill_monte_carlo(&model, black_box(&mut ws), 1, 0, CHUNK_SIZE))
+    });
+    group.finish();
+}
+
+fn run(c: &mut Criterion) {
+    let model = headline();
+    let mut group = c.benchmark_group("engine/run");
+    group.sample_size(10);
+    for draws in [100_000u64, 1_000_000] {
+        group.throughput(Throughput::Elements(draws));
+        for threads in [1usize, 2] {
+            let config = RunConfig {
+                iterations: draws,
+                seed: 20_260_209,
+                threads: Some(threads),
+                keep_samples: false,
+            };
+            group.bench_with_input(
+                BenchmarkId::new(format!("{threads}-thread"), draws),
+                &config,
+                |b, config| b.iter(|| engine::run(&model, config, &mut Silent).expect("runs")),
+            );
+        }
+    }
+    group.finish();
+}
+
+criterion_group!(benches, dists, model, run);
+criterion_main!(benches);

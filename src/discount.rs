@@ -190,9 +190,7 @@ mod tests {
     use super::*;
 
     fn year_by_year(s: &Schedule, start: Years, end: Years, q: f64) -> f64 {
-        (start..end)
-            .map(|t| q.powi(t as i32) * s.discount_factor(t))
-            .sum()
+        (start..end).map(|t| q.powi(t as i32) * s.discount_factor(t)).sum()
     }
 
     fn close(a: f64, b: f64) -> bool {

@@ -85,8 +85,7 @@ impl BetaShape {
                 "alpha and beta must be positive, got alpha = {alpha}, beta = {beta}"
             ));
         }
-        let gamma =
-            |shape| rand_distr::Gamma::new(shape, 1.0).map_err(|e| DistError(e.to_string()));
+        let gamma = |shape| rand_distr::Gamma::new(shape, 1.0).map_err(|e| DistError(e.to_string()));
         Ok(BetaShape {
             alpha,
             beta,
@@ -204,9 +203,7 @@ fn ordered(min: f64, max: f64) -> DResult<()> {
     finite("min", min)?;
     finite("max", max)?;
     if min >= max {
-        return fail(format!(
-            "min must be below max, got min = {min}, max = {max}"
-        ));
+        return fail(format!("min must be below max, got min = {min}, max = {max}"));
     }
     Ok(())
 }
@@ -215,9 +212,7 @@ fn mode_inside(min: f64, mode: f64, max: f64) -> DResult<()> {
     ordered(min, max)?;
     finite("mode", mode)?;
     if !(min <= mode && mode <= max) {
-        return fail(format!(
-            "mode must lie in [min, max] = [{min}, {max}], got {mode}"
-        ));
+        return fail(format!("mode must lie in [min, max] = [{min}, {max}], got {mode}"));
     }
     Ok(())
 }
@@ -254,27 +249,15 @@ impl Dist {
         mode_inside(min, mode, max)?;
         positive("lambda", lambda)?;
         let width = max - min;
-        let shape = BetaShape::new(
-            1.0 + lambda * (mode - min) / width,
-            1.0 + lambda * (max - mode) / width,
-        )?;
-        Ok(Dist::Pert {
-            min,
-            mode,
-            max,
-            shape,
-        })
+        let shape = BetaShape::new(1.0 + lambda * (mode - min) / width, 1.0 + lambda * (max - mode) / width)?;
+        Ok(Dist::Pert { min, mode, max, shape })
     }
 
     /// Normal with mean and sd.
     pub fn normal(mean: f64, sd: f64) -> DResult<Dist> {
         finite("mean", mean)?;
         positive("sd", sd)?;
-        Ok(Dist::Normal {
-            mean,
-            sd,
-            range: None,
-        })
+        Ok(Dist::Normal { mean, sd, range: None })
     }
 
     /// Normal from a symmetric interval: mean = (lo + hi)/2, sd = (hi − lo)/(2z).
@@ -400,9 +383,7 @@ impl Dist {
     /// infinite). Fails for other distributions or a range of zero probability.
     pub fn truncate(self, min: f64, max: f64) -> DResult<Dist> {
         if min.is_nan() || max.is_nan() || min >= max {
-            return fail(format!(
-                "min must be below max, got min = {min}, max = {max}"
-            ));
+            return fail(format!("min must be below max, got min = {min}, max = {max}"));
         }
         let p_min = self.cdf(min);
         let p_max = self.cdf(max);
@@ -411,19 +392,10 @@ impl Dist {
                 "the range [{min}, {max}] has zero probability under this distribution"
             ));
         }
-        let range = Some(Range {
-            min,
-            max,
-            p_min,
-            p_max,
-        });
+        let range = Some(Range { min, max, p_min, p_max });
         Ok(match self {
             Dist::Normal { mean, sd, .. } => Dist::Normal { mean, sd, range },
-            Dist::LogNormal { meanlog, sdlog, .. } => Dist::LogNormal {
-                meanlog,
-                sdlog,
-                range,
-            },
+            Dist::LogNormal { meanlog, sdlog, .. } => Dist::LogNormal { meanlog, sdlog, range },
             Dist::Gamma {
                 shape,
                 scale,
@@ -444,9 +416,7 @@ impl Dist {
     /// The truncation range, if any.
     pub fn range(&self) -> Option<&Range> {
         match self {
-            Dist::Normal { range, .. }
-            | Dist::LogNormal { range, .. }
-            | Dist::Gamma { range, .. } => range.as_ref(),
+            Dist::Normal { range, .. } | Dist::LogNormal { range, .. } | Dist::Gamma { range, .. } => range.as_ref(),
             _ => None,
         }
     }
@@ -484,17 +454,15 @@ impl Dist {
     pub fn support(&self) -> (f64, f64) {
         let (lo, hi) = match self {
             Dist::Fixed { value } => (*value, *value),
-            Dist::Uniform { min, max }
-            | Dist::Triangular { min, max, .. }
-            | Dist::Pert { min, max, .. } => (*min, *max),
+            Dist::Uniform { min, max } | Dist::Triangular { min, max, .. } | Dist::Pert { min, max, .. } => {
+                (*min, *max)
+            }
             Dist::Normal { .. } => (f64::NEG_INFINITY, f64::INFINITY),
             Dist::LogNormal { .. } | Dist::Gamma { .. } => (0.0, f64::INFINITY),
             Dist::Beta(_) => (0.0, 1.0),
             Dist::Discrete { values, .. } => values
                 .iter()
-                .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
-                    (a.min(*v), b.max(*v))
-                }),
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(*v), b.max(*v))),
         };
         match self.range() {
             Some(r) => (lo.max(r.min), hi.min(r.max)),
@@ -508,25 +476,17 @@ impl Dist {
             Dist::Fixed { value } => *value,
             Dist::Uniform { min, max } => min + (max - min) * uniform01(rng),
             Dist::Triangular { .. } | Dist::Discrete { .. } => self.quantile(uniform01(rng)),
-            Dist::Pert {
-                min, max, shape, ..
-            } => min + (max - min) * shape.sample(rng),
+            Dist::Pert { min, max, shape, .. } => min + (max - min) * shape.sample(rng),
             Dist::Beta(shape) => shape.sample(rng),
             Dist::Normal { mean, sd, range } => truncated(range, rng, self, |r| {
                 let z: f64 = StandardNormal.sample(r);
                 mean + sd * z
             }),
-            Dist::LogNormal {
-                meanlog,
-                sdlog,
-                range,
-            } => truncated(range, rng, self, |r| {
+            Dist::LogNormal { meanlog, sdlog, range } => truncated(range, rng, self, |r| {
                 let z: f64 = StandardNormal.sample(r);
                 (meanlog + sdlog * z).exp()
             }),
-            Dist::Gamma { sampler, range, .. } => {
-                truncated(range, rng, self, |r| sampler.sample(r))
-            }
+            Dist::Gamma { sampler, range, .. } => truncated(range, rng, self, |r| sampler.sample(r)),
         }
     }
 
@@ -542,21 +502,19 @@ impl Dist {
                 }
             }
             Dist::Triangular { min, mode, max } => {
+                // Uniforms first, then a branch-free transform the compiler vectorises.
+                for x in out.iter_mut() {
+                    *x = uniform01(rng);
+                }
                 let (width, left, right) = (max - min, mode - min, max - mode);
                 for x in out.iter_mut() {
-                    let u = uniform01(rng);
-                    *x = if u * width < left {
-                        min + (u * width * left).sqrt()
-                    } else {
-                        max - ((1.0 - u) * width * right).sqrt()
-                    };
+                    let u = *x;
+                    let low = min + (u * width * left).sqrt();
+                    let high = max - ((1.0 - u) * width * right).sqrt();
+                    *x = if u * width < left { low } else { high };
                 }
             }
-            Dist::Normal {
-                mean,
-                sd,
-                range: None,
-            } => {
+            Dist::Normal { mean, sd, range: None } => {
                 for x in out.iter_mut() {
                     let z: f64 = StandardNormal.sample(rng);
                     *x = mean + sd * z;
@@ -572,9 +530,7 @@ impl Dist {
                     *x = (meanlog + sdlog * z).exp();
                 }
             }
-            Dist::Pert {
-                min, max, shape, ..
-            } => {
+            Dist::Pert { min, max, shape, .. } => {
                 for x in out.iter_mut() {
                     *x = min + (max - min) * shape.sample(rng);
                 }
@@ -600,25 +556,13 @@ impl Dist {
                     max - ((1.0 - u) * width * (max - mode)).sqrt()
                 }
             }
-            Dist::Pert {
-                min, max, shape, ..
-            } => min + (max - min) * shape.quantile.inverse_cdf(u),
+            Dist::Pert { min, max, shape, .. } => min + (max - min) * shape.quantile.inverse_cdf(u),
             Dist::Beta(shape) => shape.quantile.inverse_cdf(u),
             Dist::Normal { mean, sd, range } => mean + sd * norm_inv(within(range, u)),
-            Dist::LogNormal {
-                meanlog,
-                sdlog,
-                range,
-            } => (meanlog + sdlog * norm_inv(within(range, u))).exp(),
-            Dist::Gamma {
-                quantile, range, ..
-            } => quantile.inverse_cdf(within(range, u)),
-            Dist::Discrete {
-                values, cumulative, ..
-            } => {
-                let i = cumulative
-                    .partition_point(|c| *c <= u)
-                    .min(values.len() - 1);
+            Dist::LogNormal { meanlog, sdlog, range } => (meanlog + sdlog * norm_inv(within(range, u))).exp(),
+            Dist::Gamma { quantile, range, .. } => quantile.inverse_cdf(within(range, u)),
+            Dist::Discrete { values, cumulative, .. } => {
+                let i = cumulative.partition_point(|c| *c <= u).min(values.len() - 1);
                 values[i]
             }
         }
@@ -640,11 +584,7 @@ impl Dist {
                     1.0 - (max - x).powi(2) / ((max - min) * (max - mode))
                 }
             }
-            Dist::Pert {
-                min, max, shape, ..
-            } => shape
-                .quantile
-                .cdf(((x - min) / (max - min)).clamp(0.0, 1.0)),
+            Dist::Pert { min, max, shape, .. } => shape.quantile.cdf(((x - min) / (max - min)).clamp(0.0, 1.0)),
             Dist::Beta(shape) => shape.quantile.cdf(x.clamp(0.0, 1.0)),
             Dist::Normal { mean, sd, .. } => norm_cdf((x - mean) / sd),
             Dist::LogNormal { meanlog, sdlog, .. } => {
@@ -661,12 +601,9 @@ impl Dist {
                     quantile.cdf(x)
                 }
             }
-            Dist::Discrete { values, probs, .. } => values
-                .iter()
-                .zip(probs)
-                .filter(|(v, _)| **v <= x)
-                .map(|(_, p)| p)
-                .sum(),
+            Dist::Discrete { values, probs, .. } => {
+                values.iter().zip(probs).filter(|(v, _)| **v <= x).map(|(_, p)| p).sum()
+            }
         };
         match self.range() {
             Some(r) => ((raw - r.p_min) / r.mass()).clamp(0.0, 1.0),
@@ -690,9 +627,7 @@ impl Dist {
         let kf = f64::from(k);
         match self {
             Dist::Fixed { value } => value.powi(k),
-            Dist::Uniform { min, max } => {
-                (max.powi(k + 1) - min.powi(k + 1)) / ((kf + 1.0) * (max - min))
-            }
+            Dist::Uniform { min, max } => (max.powi(k + 1) - min.powi(k + 1)) / ((kf + 1.0) * (max - min)),
             Dist::Triangular {
                 min: a,
                 mode: c,
@@ -705,28 +640,18 @@ impl Dist {
                     (a * a + b * b + c * c - a * b - a * c - b * c) / 18.0 + mean * mean
                 }
             }
-            Dist::Pert {
-                min, max, shape, ..
-            } => {
+            Dist::Pert { min, max, shape, .. } => {
                 let (m, v) = (shape.mean(), shape.variance());
                 let w = max - min;
                 let mean = min + w * m;
-                if k == 1 {
-                    mean
-                } else {
-                    w * w * v + mean * mean
-                }
+                if k == 1 { mean } else { w * w * v + mean * mean }
             }
             Dist::Beta(shape) => {
                 let (m, v) = (shape.mean(), shape.variance());
                 if k == 1 { m } else { v + m * m }
             }
             Dist::Normal { mean, sd, range } => normal_moment(*mean, *sd, range.as_ref(), k),
-            Dist::LogNormal {
-                meanlog,
-                sdlog,
-                range,
-            } => {
+            Dist::LogNormal { meanlog, sdlog, range } => {
                 // E[X^k; a<X<b] = e^{kμ + k²σ²/2}·[Φ((ln b − μ − kσ²)/σ) − Φ((ln a − μ − kσ²)/σ)] / P(a<X<b)
                 let scale = (kf * meanlog + kf * kf * sdlog * sdlog / 2.0).exp();
                 match range {
@@ -744,10 +669,7 @@ impl Dist {
                 }
             }
             Dist::Gamma {
-                shape,
-                scale,
-                range,
-                ..
+                shape, scale, range, ..
             } => {
                 // E[X^k] = θ^k Γ(s+k)/Γ(s), restricted by regularised incomplete gammas.
                 let full = scale.powi(k) * (ln_gamma(shape + kf) - ln_gamma(*shape)).exp();
@@ -767,9 +689,7 @@ impl Dist {
                     }
                 }
             }
-            Dist::Discrete { values, probs, .. } => {
-                values.iter().zip(probs).map(|(v, p)| v.powi(k) * p).sum()
-            }
+            Dist::Discrete { values, probs, .. } => values.iter().zip(probs).map(|(v, p)| v.powi(k) * p).sum(),
         }
     }
 }
@@ -785,12 +705,7 @@ fn within(range: &Option<Range>, u: f64) -> f64 {
 
 /// Draw from a possibly truncated law: rejection when the range is likely,
 /// inverse CDF otherwise. Both give exactly the conditional law.
-fn truncated<R: Rng + ?Sized>(
-    range: &Option<Range>,
-    rng: &mut R,
-    dist: &Dist,
-    draw: impl Fn(&mut R) -> f64,
-) -> f64 {
+fn truncated<R: Rng + ?Sized>(range: &Option<Range>, rng: &mut R, dist: &Dist, draw: impl Fn(&mut R) -> f64) -> f64 {
     match range {
         None => draw(rng),
         Some(r) if r.by_rejection() => loop {
@@ -838,38 +753,13 @@ mod tests {
 
     #[test]
     fn invalid_parameters_are_rejected() {
-        assert!(
-            Dist::normal(0.0, 0.0)
-                .unwrap_err()
-                .0
-                .contains("sd must be positive")
-        );
+        assert!(Dist::normal(0.0, 0.0).unwrap_err().0.contains("sd must be positive"));
         assert!(Dist::normal(0.0, -1.0).is_err());
-        assert!(
-            Dist::uniform(2.0, 1.0)
-                .unwrap_err()
-                .0
-                .contains("min must be below max")
-        );
-        assert!(
-            Dist::triangular(0.0, 2.0, 1.0)
-                .unwrap_err()
-                .0
-                .contains("mode must lie")
-        );
+        assert!(Dist::uniform(2.0, 1.0).unwrap_err().0.contains("min must be below max"));
+        assert!(Dist::triangular(0.0, 2.0, 1.0).unwrap_err().0.contains("mode must lie"));
         assert!(Dist::pert(0.0, -1.0, 1.0, 4.0).is_err());
-        assert!(
-            Dist::beta_from_moments(1.2, 0.1)
-                .unwrap_err()
-                .0
-                .contains("(0, 1)")
-        );
-        assert!(
-            Dist::beta_from_moments(0.5, 0.6)
-                .unwrap_err()
-                .0
-                .contains("too large")
-        );
+        assert!(Dist::beta_from_moments(1.2, 0.1).unwrap_err().0.contains("(0, 1)"));
+        assert!(Dist::beta_from_moments(0.5, 0.6).unwrap_err().0.contains("too large"));
         assert!(Dist::gamma(-1.0, 1.0).is_err());
         assert!(
             Dist::discrete(vec![1.0, 2.0], vec![0.0, 0.0])
@@ -893,25 +783,18 @@ mod tests {
     #[test]
     fn parameter_forms_match_hand_computation() {
         // normal from ci95: Facompré 2018 d = 0.35 (0.10–0.61)
-        let Dist::Normal { mean, sd, .. } = Dist::normal_from_interval(0.10, 0.60, Z95).unwrap()
-        else {
+        let Dist::Normal { mean, sd, .. } = Dist::normal_from_interval(0.10, 0.60, Z95).unwrap() else {
             panic!()
         };
-        assert!(
-            (mean - 0.35).abs() < 1e-15 && (sd - 0.5 / (2.0 * 1.959_963_984_540_054)).abs() < 1e-15
-        );
+        assert!((mean - 0.35).abs() < 1e-15 && (sd - 0.5 / (2.0 * 1.959_963_984_540_054)).abs() < 1e-15);
         // lognormal from ci95 [1.3, 2.4]: median √(1.3·2.4) = 1.76635..., σ = ln(2.4/1.3)/3.919928
         let d = Dist::lognormal_from_interval(1.3, 2.4, Z95).unwrap();
         assert!((d.default_base() - (1.3f64 * 2.4).sqrt()).abs() < 1e-12);
-        let Dist::LogNormal { sdlog, .. } = d else {
-            panic!()
-        };
+        let Dist::LogNormal { sdlog, .. } = d else { panic!() };
         assert!((sdlog - (2.4f64 / 1.3).ln() / 3.919_927_969_080_108).abs() < 1e-14);
         // lognormal from ci90 reproduces its own 5th and 95th percentiles
         let d = Dist::lognormal_from_interval(3500.0, 14000.0, Z90).unwrap();
-        assert!(
-            (d.quantile(0.05) - 3500.0).abs() < 1e-6 && (d.quantile(0.95) - 14000.0).abs() < 1e-6
-        );
+        assert!((d.quantile(0.05) - 3500.0).abs() < 1e-6 && (d.quantile(0.95) - 14000.0).abs() < 1e-6);
         // lognormal from mean/sd keeps the mean and sd of X
         let d = Dist::lognormal_from_moments(7000.0, 2000.0).unwrap();
         assert!((d.mean() - 7000.0).abs() < 1e-8 && (d.variance().sqrt() - 2000.0).abs() < 1e-8);
@@ -960,9 +843,7 @@ mod tests {
             }
         }
         assert_eq!(at_edge, 0, "clipping would pile mass on the bounds");
-        assert!(
-            (d.quantile(1e-12) - -1.0).abs() < 1e-9 && (d.quantile(1.0 - 1e-12) - 0.5).abs() < 1e-9
-        );
+        assert!((d.quantile(1e-12) - -1.0).abs() < 1e-9 && (d.quantile(1.0 - 1e-12) - 0.5).abs() < 1e-9);
         // a range far in the tail uses the inverse CDF and still stays inside
         let tail = Dist::lognormal(0.0, 1.0)
             .unwrap()

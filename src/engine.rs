@@ -26,7 +26,7 @@ use crate::stats::{Moments, OutputStats, Sketch};
 /// changing it changes every result for a given seed (value-breaking).
 pub const CHUNK_SIZE: usize = 1024;
 /// Chunks per wave (bounds memory and sets how often progress is reported).
-pub const WAVE_CHUNKS: u64 = 64;
+pub const WAVE_CHUNKS: u64 = 256;
 
 /// What to run.
 #[derive(Debug, Clone, PartialEq)]
@@ -98,12 +98,7 @@ fn chunk_len(cfg: &RunConfig, index: u64) -> usize {
     (cfg.iterations - start).min(CHUNK_SIZE as u64) as usize
 }
 
-fn output_slice<'a>(
-    ws: &'a Workspace,
-    op: Operand,
-    len: usize,
-    scratch: &'a mut Vec<f64>,
-) -> &'a [f64] {
+fn output_slice<'a>(ws: &'a Workspace, op: Operand, len: usize, scratch: &'a mut Vec<f64>) -> &'a [f64] {
     match op {
         Operand::Slot(s) => &ws.cols[s][..len],
         Operand::Const(c) => {
@@ -170,12 +165,9 @@ pub fn run(model: &Model, cfg: &RunConfig, observer: &mut dyn Observer) -> Resul
         }
         builder = builder.num_threads(t);
     }
-    let pool = builder.build().map_err(|e| {
-        Error::Config(format!(
-            "cannot start {} worker threads: {e}",
-            cfg.threads.unwrap_or(0)
-        ))
-    })?;
+    let pool = builder
+        .build()
+        .map_err(|e| Error::Config(format!("cannot start {} worker threads: {e}", cfg.threads.unwrap_or(0))))?;
     let threads = pool.current_num_threads();
     let n_outputs = model.outputs.len();
     let n_chunks = cfg.iterations.div_ceil(CHUNK_SIZE as u64);

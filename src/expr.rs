@@ -253,12 +253,7 @@ impl Parser {
         let mut text = String::new();
         while let Some(&c) = self.chars.get(self.pos) {
             let after_exponent = matches!(text.chars().last(), Some('e' | 'E'));
-            if c.is_ascii_digit()
-                || c == '.'
-                || c == 'e'
-                || c == 'E'
-                || (after_exponent && (c == '+' || c == '-'))
-            {
+            if c.is_ascii_digit() || c == '.' || c == 'e' || c == 'E' || (after_exponent && (c == '+' || c == '-')) {
                 text.push(c);
             } else if c != '_' {
                 break;
@@ -399,11 +394,7 @@ impl Tape {
 
     /// Compile `expr`, resolving names with `resolve`. Returns the operand
     /// holding the result, or the first name `resolve` does not know.
-    pub fn compile(
-        &mut self,
-        expr: &Expr,
-        resolve: &dyn Fn(&str) -> Option<Operand>,
-    ) -> Result<Operand, String> {
+    pub fn compile(&mut self, expr: &Expr, resolve: &dyn Fn(&str) -> Option<Operand>) -> Result<Operand, String> {
         Ok(match expr {
             Expr::Num(v) => Operand::Const(*v),
             Expr::Name(n) => resolve(n).ok_or_else(|| n.clone())?,
@@ -543,9 +534,7 @@ mod tests {
         };
         let names: Vec<String> = vars.iter().map(|v| v.0.to_string()).collect();
         let out = tape
-            .compile(&expr, &|name| {
-                names.iter().position(|v| v == name).map(Operand::Slot)
-            })
+            .compile(&expr, &|name| names.iter().position(|v| v == name).map(Operand::Slot))
             .unwrap();
         let mut cols: Vec<Vec<f64>> = (0..tape.slots).map(|_| vec![0.0; 1]).collect();
         for (i, v) in vars.iter().enumerate() {
@@ -575,19 +564,13 @@ mod tests {
 
     #[test]
     fn names_and_functions() {
-        let v = eval(
-            "a * (1 - b) + max(a, b) + pow(b, 2)",
-            &[("a", 3.0), ("b", 0.5)],
-        );
+        let v = eval("a * (1 - b) + max(a, b) + pow(b, 2)", &[("a", 3.0), ("b", 0.5)]);
         assert_eq!(v, 3.0 * 0.5 + 3.0 + 0.25);
         assert!((eval("logistic(logit(x))", &[("x", 0.3)]) - 0.3).abs() < 1e-15);
         assert!((eval("norm_inv(norm_cdf(x))", &[("x", 1.2)]) - 1.2).abs() < 1e-12);
         assert!((eval("cos(pi)", &[]) + 1.0).abs() < 1e-15);
         assert_eq!(
-            eval(
-                "log10(1000) + ln(exp(2)) + sqrt(16) + abs(-1) + min(1, 2)",
-                &[]
-            ),
+            eval("log10(1000) + ln(exp(2)) + sqrt(16) + abs(-1) + min(1, 2)", &[]),
             3.0 + 2.0 + 4.0 + 1.0 + 1.0
         );
         assert!((eval("sin(pi / 2)", &[]) - 1.0).abs() < 1e-15);
@@ -609,12 +592,7 @@ mod tests {
         let e = parse("a + * b").unwrap_err();
         assert_eq!(e.position, 4);
         assert!(parse("(a + b").unwrap_err().message.contains("')'"));
-        assert!(
-            parse("foo(1)")
-                .unwrap_err()
-                .message
-                .contains("unknown function 'foo'")
-        );
+        assert!(parse("foo(1)").unwrap_err().message.contains("unknown function 'foo'"));
         assert!(parse("min(1)").unwrap_err().message.contains("takes 2"));
         assert!(parse("a b").unwrap_err().message.contains("unexpected 'b'"));
         assert!(parse("").is_err());

@@ -168,11 +168,7 @@ fn compile_formula(tape: &mut Tape, f: &Formula, env: &HashMap<String, Operand>)
         .expect("names were resolved when the scenario loaded")
 }
 
-fn fixed_schedule(
-    spec: &DiscountSpec,
-    env: &HashMap<String, Operand>,
-    tape: &mut Tape,
-) -> Result<Schedule, Operand> {
+fn fixed_schedule(spec: &DiscountSpec, env: &HashMap<String, Operand>, tape: &mut Tape) -> Result<Schedule, Operand> {
     match spec {
         DiscountSpec::GreenBook => Ok(Schedule::green_book()),
         DiscountSpec::GreenBookHealth => Ok(Schedule::green_book_health()),
@@ -233,11 +229,7 @@ impl Model {
                     let h = compile_formula(&mut tape, h, &env);
                     (
                         Operand::Const(0.0),
-                        tape.push(OpKind::Bin(
-                            BinOp::Div,
-                            Operand::Const(std::f64::consts::LN_2),
-                            h,
-                        )),
+                        tape.push(OpKind::Bin(BinOp::Div, Operand::Const(std::f64::consts::LN_2), h)),
                     )
                 }
             };
@@ -382,10 +374,7 @@ impl Model {
             ws.cols[self.inputs[i].slot][0] = v;
         }
         self.evaluate(&mut ws, 1);
-        self.outputs
-            .iter()
-            .map(|o| ws.value(o.operand, 0))
-            .collect()
+        self.outputs.iter().map(|o| ws.value(o.operand, 0)).collect()
     }
 
     /// The deterministic base case: every output at base values.

@@ -82,25 +82,13 @@ pub fn base_case_table(scenario: &Scenario, model: &Model) -> String {
             let diff = (v - c) / c * 100.0;
             format!("   claim {}: {diff:+.1}%", show(&o.name, c))
         });
-        let _ = writeln!(
-            s,
-            "  {:<36} {:>20}{claim}",
-            label(&o.name),
-            show(&o.name, *v)
-        );
+        let _ = writeln!(s, "  {:<36} {:>20}{claim}", label(&o.name), show(&o.name, *v));
     }
     if !model.domains.is_empty() {
-        let _ = writeln!(
-            s,
-            "\nValue per child by domain (after the programme adjustment):"
-        );
+        let _ = writeln!(s, "\nValue per child by domain (after the programme adjustment):");
         let total: f64 = values[model.n_metrics..].iter().sum();
         for (d, v) in model.domains.iter().zip(&values[model.n_metrics..]) {
-            let share = if total != 0.0 {
-                v / total * 100.0
-            } else {
-                f64::NAN
-            };
+            let share = if total != 0.0 { v / total * 100.0 } else { f64::NAN };
             let _ = writeln!(
                 s,
                 "  {:<36} {:>20}   {:>5.1}%   payer: {}",
@@ -115,13 +103,7 @@ pub fn base_case_table(scenario: &Scenario, model: &Model) -> String {
 }
 
 /// The closing summary of a run.
-pub fn run_table(
-    scenario: &Scenario,
-    model: &Model,
-    result: &RunResult,
-    elapsed_s: f64,
-    dir: &Path,
-) -> String {
+pub fn run_table(scenario: &Scenario, model: &Model, result: &RunResult, elapsed_s: f64, dir: &Path) -> String {
     let mut s = String::new();
     let rate = result.iterations as f64 / elapsed_s.max(1e-9);
     let _ = writeln!(
@@ -142,17 +124,9 @@ pub fn run_table(
     for (o, st) in model.outputs[..model.n_metrics].iter().zip(&result.outputs) {
         let r = summarise(st, o.claim);
         // Short form: no "(£1.2bn)" suffix inside the table.
-        let short = |x: f64| {
-            show(&o.name, x)
-                .split("  (")
-                .next()
-                .unwrap_or_default()
-                .to_string()
-        };
+        let short = |x: f64| show(&o.name, x).split("  (").next().unwrap_or_default().to_string();
         let range = format!("{} – {}", short(r.percentiles[0]), short(r.percentiles[6]));
-        let claim = r
-            .prob_meets_claim
-            .map_or_else(String::new, |p| format!("{p:.3}"));
+        let claim = r.prob_meets_claim.map_or_else(String::new, |p| format!("{p:.3}"));
         let mean = short(r.mean);
         let _ = writeln!(
             s,
@@ -185,8 +159,10 @@ impl RunObserver {
     pub fn new(quiet: bool, samples: Option<SampleWriter>) -> RunObserver {
         let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
         bar.set_style(
-            ProgressStyle::with_template("{spinner} [{elapsed_precise}] {wide_bar} {human_pos}/{human_len} iterations ({per_sec}, eta {eta})")
-                .expect("the template is valid"),
+            ProgressStyle::with_template(
+                "{spinner} [{elapsed_precise}] {wide_bar} {human_pos}/{human_len} iterations ({per_sec}, eta {eta})",
+            )
+            .expect("the template is valid"),
         );
         RunObserver {
             bar,
@@ -208,8 +184,7 @@ impl Observer for RunObserver {
     fn progress(&mut self, done: u64, total: u64) {
         self.bar.set_length(total);
         self.bar.set_position(done);
-        if self.show && !self.shown && self.start.elapsed() > Duration::from_secs(1) && done < total
-        {
+        if self.show && !self.shown && self.start.elapsed() > Duration::from_secs(1) && done < total {
             self.bar.set_draw_target(ProgressDrawTarget::stderr());
             self.shown = true;
         }

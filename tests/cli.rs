@@ -50,10 +50,7 @@ fn rejects(text: &str, needles: &[&str]) {
     for needle in needles {
         assert = assert.stderr(predicate::str::contains(*needle));
     }
-    assert!(
-        !out.exists(),
-        "no output directory may appear for bad input"
-    );
+    assert!(!out.exists(), "no output directory may appear for bad input");
     cradle().arg("check").arg(&path).assert().code(2);
 }
 
@@ -113,14 +110,8 @@ fn run_writes_every_file_with_the_contract_columns() {
         header("summary.csv"),
         "metric,mean,sd,mc_se,mean_ci_low,mean_ci_high,p2_5,p5,p25,p50,p75,p95,p97_5,min,max,prob_positive,prob_meets_claim"
     );
-    assert_eq!(
-        header("quantiles.csv"),
-        "metric,quantile,value,ci_low,ci_high"
-    );
-    assert_eq!(
-        header("histogram.csv"),
-        "metric,bin_start,bin_end,count,density"
-    );
+    assert_eq!(header("quantiles.csv"), "metric,quantile,value,ci_low,ci_high");
+    assert_eq!(header("histogram.csv"), "metric,bin_start,bin_end,count,density");
     assert_eq!(
         header("breakdown.csv"),
         "domain,payer,mean,p2_5,p50,p97_5,share_of_value"
@@ -145,26 +136,14 @@ fn run_writes_every_file_with_the_contract_columns() {
         assert!(run.contains(key), "run.csv lacks {key}");
     }
     let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
-    let gross = summary
-        .lines()
-        .find(|l| l.starts_with("gross_savings,"))
-        .unwrap();
+    let gross = summary.lines().find(|l| l.starts_with("gross_savings,")).unwrap();
     assert!(
         gross.ends_with(','),
         "no claim on gross_savings: empty prob_meets_claim"
     );
-    let vpc = summary
-        .lines()
-        .find(|l| l.starts_with("value_per_child,"))
-        .unwrap();
-    assert!(
-        !vpc.ends_with(','),
-        "claim on value_per_child: prob_meets_claim filled"
-    );
-    assert!(
-        !summary.contains('e') || !summary.contains("e+"),
-        "numbers in full"
-    );
+    let vpc = summary.lines().find(|l| l.starts_with("value_per_child,")).unwrap();
+    assert!(!vpc.ends_with(','), "claim on value_per_child: prob_meets_claim filled");
+    assert!(!summary.contains('e') || !summary.contains("e+"), "numbers in full");
     let leftovers: Vec<_> = std::fs::read_dir(&out)
         .unwrap()
         .filter_map(|e| e.ok())
@@ -176,10 +155,7 @@ fn run_writes_every_file_with_the_contract_columns() {
 #[test]
 fn nonfinite_results_are_counted_and_reported() {
     let dir = tempfile::tempdir().unwrap();
-    let text = good_with(
-        "cost_per_family = 1000",
-        "cost_per_family = \"uplift - 0.2\"",
-    );
+    let text = good_with("cost_per_family = 1000", "cost_per_family = \"uplift - 0.2\"");
     let path = common::write(dir.path(), "nf.toml", &text);
     let out = dir.path().join("o");
     cradle()
@@ -193,10 +169,7 @@ fn nonfinite_results_are_counted_and_reported() {
     // cost_per_family is exactly 0 only with probability 0: nothing non-finite expected here,
     // so force it: ln of a negative number.
     assert!(run.contains("nonfinite,0"));
-    let text = good_with(
-        "cost_per_family = 1000",
-        "cost_per_family = \"ln(uplift - 0.2)\"",
-    );
+    let text = good_with("cost_per_family = 1000", "cost_per_family = \"ln(uplift - 0.2)\"");
     let path = common::write(dir.path(), "nf2.toml", &text);
     cradle()
         .arg("run")
@@ -259,17 +232,11 @@ fn impossible_distributions() {
         &["parameters.cost", "sd must be positive"],
     );
     rejects(
-        &good_with(
-            "min = 0.1, mode = 0.2, max = 0.3",
-            "min = 0.3, mode = 0.2, max = 0.1",
-        ),
+        &good_with("min = 0.1, mode = 0.2, max = 0.3", "min = 0.3, mode = 0.2, max = 0.1"),
         &["parameters.uplift", "min must be below max"],
     );
     rejects(
-        &good_with(
-            "min = 0.1, mode = 0.2, max = 0.3",
-            "min = 0.1, mode = 0.5, max = 0.3",
-        ),
+        &good_with("min = 0.1, mode = 0.2, max = 0.3", "min = 0.1, mode = 0.5, max = 0.3"),
         &["parameters.uplift", "mode must lie"],
     );
     rejects(
@@ -303,11 +270,7 @@ fn expression_errors() {
     );
     rejects(
         &good_with("effect = \"uplift\"", "effect = \"uplfit\""),
-        &[
-            "domain.care.effect",
-            "unknown name 'uplfit'",
-            "did you mean 'uplift'",
-        ],
+        &["domain.care.effect", "unknown name 'uplfit'", "did you mean 'uplift'"],
     );
     rejects(
         &format!("{GOOD}\n[derived]\na = \"b + 1\"\nb = \"a * 2\"\n"),
@@ -327,18 +290,11 @@ fn name_defined_twice() {
 fn unknown_distribution_and_wrong_types() {
     rejects(
         &good_with("dist = \"triangular\"", "dist = \"triangle\""),
-        &[
-            "parameters.uplift.dist",
-            "unknown distribution",
-            "triangular",
-        ],
+        &["parameters.uplift.dist", "unknown distribution", "triangular"],
     );
     rejects(
         &good_with("min = 0.1,", "min = \"low\","),
-        &[
-            "parameters.uplift.min",
-            "expected a number, found the string \"low\"",
-        ],
+        &["parameters.uplift.min", "expected a number, found the string \"low\""],
     );
 }
 
@@ -368,10 +324,7 @@ fn extends_loop_and_missing_parent() {
     common::write(
         dir.path(),
         "a.toml",
-        &format!(
-            "[scenario]\nextends = \"b.toml\"\n{}",
-            GOOD.replace("[scenario]\n", "")
-        ),
+        &format!("[scenario]\nextends = \"b.toml\"\n{}", GOOD.replace("[scenario]\n", "")),
     );
     common::write(dir.path(), "b.toml", "[scenario]\nextends = \"a.toml\"\n");
     cradle()
@@ -380,11 +333,7 @@ fn extends_loop_and_missing_parent() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("extends loop"));
-    common::write(
-        dir.path(),
-        "c.toml",
-        "[scenario]\nextends = \"nope.toml\"\n",
-    );
+    common::write(dir.path(), "c.toml", "[scenario]\nextends = \"nope.toml\"\n");
     cradle()
         .arg("check")
         .arg(dir.path().join("c.toml"))
@@ -452,14 +401,7 @@ fn bad_arguments_exit_2() {
         .assert()
         .code(2);
     cradle()
-        .args([
-            "run",
-            "scenarios/headline.toml",
-            "-n",
-            "0",
-            "-o",
-            "/tmp/cradle-n0",
-        ])
+        .args(["run", "scenarios/headline.toml", "-n", "0", "-o", "/tmp/cradle-n0"])
         .assert()
         .code(2);
 }

@@ -8,9 +8,7 @@ use common::{SE_TOLERANCE, ks_critical, ks_statistic};
 use cradle::Dist;
 use cradle::dist::{Z90, Z95, uniform01};
 use cradle::sampling::chunk_rng;
-use statrs::distribution::{
-    Beta, Continuous, ContinuousCDF, Gamma, LogNormal, Normal, Triangular, Uniform,
-};
+use statrs::distribution::{Beta, Continuous, ContinuousCDF, Gamma, LogNormal, Normal, Triangular, Uniform};
 
 const N: usize = 100_000;
 
@@ -70,10 +68,7 @@ fn cases() -> Vec<Case> {
         },
         Case {
             name: "normal_truncated",
-            dist: Dist::normal(0.35, 0.13)
-                .unwrap()
-                .truncate(tn_lo, tn_hi)
-                .unwrap(),
+            dist: Dist::normal(0.35, 0.13).unwrap().truncate(tn_lo, tn_hi).unwrap(),
             cdf: truncated(move |x| normal.cdf(x), tn_lo, tn_hi),
             moments: None,
         },
@@ -85,10 +80,7 @@ fn cases() -> Vec<Case> {
         },
         Case {
             name: "lognormal_truncated_tail",
-            dist: Dist::lognormal(8.85, 0.42)
-                .unwrap()
-                .truncate(tl_lo, tl_hi)
-                .unwrap(),
+            dist: Dist::lognormal(8.85, 0.42).unwrap().truncate(tl_lo, tl_hi).unwrap(),
             cdf: truncated(move |x| lognormal.cdf(x), tl_lo, tl_hi),
             moments: None,
         },
@@ -106,10 +98,7 @@ fn cases() -> Vec<Case> {
         },
         Case {
             name: "gamma_truncated_upper_tail",
-            dist: Dist::gamma(3.0, 2000.0)
-                .unwrap()
-                .truncate(tg_lo, tg_hi)
-                .unwrap(),
+            dist: Dist::gamma(3.0, 2000.0).unwrap().truncate(tg_lo, tg_hi).unwrap(),
             cdf: truncated(move |x| gamma.cdf(x), tg_lo, tg_hi),
             moments: None,
         },
@@ -123,12 +112,7 @@ fn sample_passes_ks_against_statrs() {
         let mut xs = vec![0.0; N];
         case.dist.fill(&mut rng, &mut xs);
         let d = ks_statistic(&mut xs, &case.cdf);
-        assert!(
-            d < ks_critical(N),
-            "{}: KS D = {d} ≥ {}",
-            case.name,
-            ks_critical(N)
-        );
+        assert!(d < ks_critical(N), "{}: KS D = {d} ≥ {}", case.name, ks_critical(N));
     }
 }
 
@@ -136,9 +120,7 @@ fn sample_passes_ks_against_statrs() {
 fn quantile_of_uniform_passes_ks_against_statrs() {
     for (k, case) in cases().into_iter().enumerate() {
         let mut rng = chunk_rng(43, k as u64);
-        let mut xs: Vec<f64> = (0..N)
-            .map(|_| case.dist.quantile(uniform01(&mut rng)))
-            .collect();
+        let mut xs: Vec<f64> = (0..N).map(|_| case.dist.quantile(uniform01(&mut rng))).collect();
         let d = ks_statistic(&mut xs, &case.cdf);
         assert!(d < ks_critical(N), "{}: KS D = {d}", case.name);
     }
@@ -147,9 +129,7 @@ fn quantile_of_uniform_passes_ks_against_statrs() {
 #[test]
 fn sample_moments_within_four_standard_errors() {
     for (k, case) in cases().into_iter().enumerate() {
-        let (mean, var) = case
-            .moments
-            .unwrap_or((case.dist.mean(), case.dist.variance()));
+        let (mean, var) = case.moments.unwrap_or((case.dist.mean(), case.dist.variance()));
         // our closed-form moments agree with statrs where statrs has them
         assert!(
             (case.dist.mean() - mean).abs() < 1e-9 * mean.abs().max(1.0),
@@ -210,11 +190,7 @@ fn truncation_stays_inside_its_range() {
         let (lo, hi) = case.dist.support();
         for _ in 0..50_000 {
             let x = case.dist.sample(&mut rng);
-            assert!(
-                lo <= x && x <= hi,
-                "{}: {x} outside [{lo}, {hi}]",
-                case.name
-            );
+            assert!(lo <= x && x <= hi, "{}: {x} outside [{lo}, {hi}]", case.name);
         }
     }
 }
@@ -233,10 +209,7 @@ fn parameter_forms_against_hand_computation() {
     assert!((d.mean() - 30000.0).abs() < 1e-7 && (d.variance() - 36e6).abs() < 1e-3);
     // normal ci95 = [0.10, 0.61] (Facompré et al. 2018): mean 0.355, sd 0.51/3.919928
     let d = Dist::normal_from_interval(0.10, 0.61, Z95).unwrap();
-    assert!(
-        (d.mean() - 0.355).abs() < 1e-15
-            && (d.variance().sqrt() - 0.51 / 3.919_927_969_080_108).abs() < 1e-15
-    );
+    assert!((d.mean() - 0.355).abs() < 1e-15 && (d.variance().sqrt() - 0.51 / 3.919_927_969_080_108).abs() < 1e-15);
     // beta mean/sd = 0.55/0.10: α = 13.0625, β = 10.6875
     let d = Dist::beta_from_moments(0.55, 0.10).unwrap();
     assert!((d.mean() - 0.55).abs() < 1e-12 && (d.variance() - 0.01).abs() < 1e-12);

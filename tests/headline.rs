@@ -8,9 +8,7 @@ use cradle::discount::Schedule;
 use cradle::{Model, Scenario};
 
 fn base(s: &Scenario, name: &str) -> f64 {
-    s.parameter(name)
-        .unwrap_or_else(|| panic!("no parameter {name}"))
-        .base
+    s.parameter(name).unwrap_or_else(|| panic!("no parameter {name}")).base
 }
 
 /// Σ_{t=a}^{b−1} DF(t), year by year.
@@ -29,14 +27,10 @@ fn headline_base_case_by_hand() {
     let health = Schedule::green_book_health();
     let p = |n: &str| base(&s, n);
     let a = p("delta_p");
-    let conduct =
-        a * p("e_cd") * (p("c_cd_child") * pv(&gb, 5, 18) + p("c_cd_adult") * pv(&gb, 18, 41));
+    let conduct = a * p("e_cd") * (p("c_cd_child") * pv(&gb, 5, 18) + p("c_cd_adult") * pv(&gb, 18, 41));
     let dep_costs = a * p("e_dep") * p("s_dep") * p("c_dep") * pv(&gb, 15, 66);
-    let dep_qalys =
-        a * p("e_dep") * p("qaly_on") * p("s_dep") * p("u_dep") * p("v_qaly") * pv(&health, 15, 66);
-    let care = a
-        * p("e_care")
-        * (p("c_cp") * pv(&gb, 2, 3) + p("c_lac") * p("dur_lac") / 3.0 * pv(&gb, 5, 8));
+    let dep_qalys = a * p("e_dep") * p("qaly_on") * p("s_dep") * p("u_dep") * p("v_qaly") * pv(&health, 15, 66);
+    let care = a * p("e_care") * (p("c_cp") * pv(&gb, 2, 3) + p("c_lac") * p("dur_lac") / 3.0 * pv(&gb, 5, 8));
     let neet = a * p("e_neet") * p("c_neet") * pv(&gb, 16, 61);
     let parent = p("q_pmh") * p("d_pmh") * p("pv_pmh");
     let adjustment = (1.0 - p("deadweight")) * p("attribution") * (1.0 - p("optimism_bias"));
@@ -57,14 +51,8 @@ fn headline_base_case_by_hand() {
 
     // The published figures: > £40,000 per child; > £1.15bn for 28,800 families (28,800 × £40,000 = £1.152bn).
     assert_eq!(p("families"), 28_800.0);
-    assert!(
-        (per_child / 40_000.0 - 1.0).abs() < 0.01,
-        "value per child {per_child}"
-    );
-    assert!(
-        (gross / 1.152e9 - 1.0).abs() < 0.01,
-        "gross savings {gross}"
-    );
+    assert!((per_child / 40_000.0 - 1.0).abs() < 0.01, "value per child {per_child}");
+    assert!((gross / 1.152e9 - 1.0).abs() < 0.01, "gross savings {gross}");
     // EVIDENCE.md §8 PV per case of conduct: £128,697 (Green Book, ages 5-17 and 18-40)
     let pv_conduct = p("c_cd_child") * pv(&gb, 5, 18) + p("c_cd_adult") * pv(&gb, 18, 41);
     assert!((pv_conduct - 128_697.0).abs() < 1.0);

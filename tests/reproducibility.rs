@@ -45,11 +45,7 @@ fn one_and_four_threads_give_byte_identical_csv() {
         assert!(a == b, "{f} differs between 1 and 4 threads");
     }
     let samples = std::fs::read_to_string(dir.path().join("t1/samples.csv")).unwrap();
-    assert_eq!(
-        samples.lines().count() as u64,
-        n + 1,
-        "header + one row per iteration"
-    );
+    assert_eq!(samples.lines().count() as u64, n + 1, "header + one row per iteration");
 }
 
 #[test]
@@ -74,10 +70,7 @@ fn library_runs_agree_with_mean_of_samples() {
         .iter()
         .position(|h| h == "value_per_child")
         .unwrap();
-    let values: Vec<f64> = reader
-        .records()
-        .map(|r| r.unwrap()[col].parse().unwrap())
-        .collect();
+    let values: Vec<f64> = reader.records().map(|r| r.unwrap()[col].parse().unwrap()).collect();
     let mean = values.iter().sum::<f64>() / values.len() as f64;
     let mut summary = csv::Reader::from_path(dir.path().join("summary.csv")).unwrap();
     let row = summary.records().next().unwrap().unwrap();

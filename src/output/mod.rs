@@ -59,11 +59,7 @@ pub fn prepare_dir(dir: &Path) -> Result<()> {
 }
 
 /// Write `rows` to `dir/name` atomically.
-pub fn write_csv<R: Serialize>(
-    dir: &Path,
-    name: &str,
-    rows: impl IntoIterator<Item = R>,
-) -> Result<PathBuf> {
+pub fn write_csv<R: Serialize>(dir: &Path, name: &str, rows: impl IntoIterator<Item = R>) -> Result<PathBuf> {
     let path = dir.join(name);
     let mut file = AtomicFile::create(&path)?;
     {

@@ -120,15 +120,13 @@ pub fn write_run(
     written.push(write_csv(dir, "summary.csv", summary)?);
 
     let quantiles = metrics.iter().zip(metric_stats).flat_map(|(m, s)| {
-        quantile_rows(&s.sketch)
-            .into_iter()
-            .map(move |q| QuantileCsv {
-                metric: &m.name,
-                quantile: Num(q.quantile),
-                value: Num(q.value),
-                ci_low: Num(q.ci_low),
-                ci_high: Num(q.ci_high),
-            })
+        quantile_rows(&s.sketch).into_iter().map(move |q| QuantileCsv {
+            metric: &m.name,
+            quantile: Num(q.quantile),
+            value: Num(q.value),
+            ci_low: Num(q.ci_low),
+            ci_high: Num(q.ci_high),
+        })
     });
     written.push(write_csv(dir, "quantiles.csv", quantiles)?);
 
@@ -164,11 +162,7 @@ pub fn write_run(
         });
     written.push(write_csv(dir, "breakdown.csv", breakdown)?);
 
-    let files: Vec<String> = scenario
-        .files
-        .iter()
-        .map(|f| f.display().to_string())
-        .collect();
+    let files: Vec<String> = scenario.files.iter().map(|f| f.display().to_string()).collect();
     let mut rows = vec![
         ("scenario", scenario.path.display().to_string()),
         ("scenario_name", scenario.name.clone()),
@@ -193,12 +187,7 @@ pub fn write_run(
         .zip(metric_stats)
         .filter(|(_, s)| s.moments.nonfinite > 0);
     let extra: Vec<(String, String)> = nonfinite
-        .map(|(m, s)| {
-            (
-                format!("nonfinite_{}", m.name),
-                s.moments.nonfinite.to_string(),
-            )
-        })
+        .map(|(m, s)| (format!("nonfinite_{}", m.name), s.moments.nonfinite.to_string()))
         .collect();
     let all = rows
         .into_iter()
@@ -206,11 +195,7 @@ pub fn write_run(
             key: k.to_string(),
             value: v,
         })
-        .chain(
-            extra
-                .into_iter()
-                .map(|(key, value)| KeyValue { key, value }),
-        );
+        .chain(extra.into_iter().map(|(key, value)| KeyValue { key, value }));
     written.push(write_csv(dir, "run.csv", all)?);
     Ok(written)
 }

@@ -19,20 +19,14 @@ impl SampleWriter {
         let mut file = AtomicFile::create(&dir.join("samples.csv"))?;
         let mut header = vec!["iteration".to_string()];
         header.extend(model.inputs.iter().map(|i| i.name.clone()));
-        header.extend(
-            model.outputs[..model.n_metrics]
-                .iter()
-                .map(|m| m.name.clone()),
-        );
+        header.extend(model.outputs[..model.n_metrics].iter().map(|m| m.name.clone()));
         let path = file.target().to_path_buf();
         let mut writer = csv::Writer::from_writer(file.writer());
         writer.write_record(&header).map_err(|source| Error::Csv {
             path: path.clone(),
             source,
         })?;
-        writer
-            .flush()
-            .map_err(|source| Error::Write { path, source })?;
+        writer.flush().map_err(|source| Error::Write { path, source })?;
         drop(writer);
         Ok(SampleWriter { file })
     }
@@ -48,16 +42,12 @@ impl SampleWriter {
             for column in &block.columns {
                 record.push_field(Num(column[i]).text().as_bytes());
             }
-            writer
-                .write_byte_record(&record)
-                .map_err(|source| Error::Csv {
-                    path: path.clone(),
-                    source,
-                })?;
+            writer.write_byte_record(&record).map_err(|source| Error::Csv {
+                path: path.clone(),
+                source,
+            })?;
         }
-        writer
-            .flush()
-            .map_err(|source| Error::Write { path, source })
+        writer.flush().map_err(|source| Error::Write { path, source })
     }
 
     /// Finish and rename into place.

@@ -162,15 +162,11 @@ impl Converter<'_> {
     fn item(&self, value: &DeValue<'_>, line: usize) -> Item {
         let value = match value {
             DeValue::String(s) => Value::Str(s.to_string()),
-            DeValue::Integer(i) => {
-                match i64::from_str_radix(&i.as_str().replace('_', ""), i.radix()) {
-                    Ok(v) => Value::Int(v),
-                    Err(_) => Value::Float(f64::NAN),
-                }
-            }
-            DeValue::Float(f) => {
-                Value::Float(f.as_str().replace('_', "").parse().unwrap_or(f64::NAN))
-            }
+            DeValue::Integer(i) => match i64::from_str_radix(&i.as_str().replace('_', ""), i.radix()) {
+                Ok(v) => Value::Int(v),
+                Err(_) => Value::Float(f64::NAN),
+            },
+            DeValue::Float(f) => Value::Float(f.as_str().replace('_', "").parse().unwrap_or(f64::NAN)),
             DeValue::Boolean(_) => Value::Bool,
             DeValue::Datetime(_) => Value::Datetime,
             DeValue::Array(items) => Value::Array(

@@ -74,15 +74,11 @@ fn load_inner(path: &Path, stack: &mut Vec<PathBuf>) -> Result<Merged, Error> {
         return Err(Error::Invalid {
             at: extends.location(),
             key: "scenario.extends".into(),
-            message: format!(
-                "expected a file name (a string), found {}",
-                extends.type_name()
-            ),
+            message: format!("expected a file name (a string), found {}", extends.type_name()),
         });
     };
     let parent_path = path.parent().unwrap_or(Path::new("")).join(parent_name);
-    let parent_identity =
-        std::fs::canonicalize(&parent_path).unwrap_or_else(|_| parent_path.clone());
+    let parent_identity = std::fs::canonicalize(&parent_path).unwrap_or_else(|_| parent_path.clone());
     if let Some(i) = stack.iter().position(|p| *p == parent_identity) {
         let mut chain: Vec<String> = stack[i..].iter().map(|p| p.display().to_string()).collect();
         chain.push(parent_identity.display().to_string());
@@ -129,9 +125,7 @@ fn merge(mut parent: Table, child: Table, introduced: &mut Vec<Introduced>) -> T
                 merge_by_name(old, item, Some((kind, introduced)))
             }
             ("metrics" | "claim", Some(old)) => merge_by_name(old, item, None),
-            ("scenario" | "settings" | "discounting" | "programme", Some(old)) => {
-                merge_by_name(old, item, None)
-            }
+            ("scenario" | "settings" | "discounting" | "programme", Some(old)) => merge_by_name(old, item, None),
             ("domain", Some(old)) => merge_domains(old, item),
             ("correlation" | "group", Some(old)) => append(old, item),
             (_, _) => item,
@@ -142,14 +136,8 @@ fn merge(mut parent: Table, child: Table, introduced: &mut Vec<Introduced>) -> T
 }
 
 /// Replace or add entries of a table key by key.
-fn merge_by_name(
-    old: Item,
-    new: Item,
-    track: Option<(&'static str, &mut Vec<Introduced>)>,
-) -> Item {
-    let (Value::Table(mut old_table), Value::Table(new_table)) =
-        (old.value.clone(), new.value.clone())
-    else {
+fn merge_by_name(old: Item, new: Item, track: Option<(&'static str, &mut Vec<Introduced>)>) -> Item {
+    let (Value::Table(mut old_table), Value::Table(new_table)) = (old.value.clone(), new.value.clone()) else {
         return new;
     };
     let parent_names: Vec<String> = old_table.entries.iter().map(|(k, _)| k.clone()).collect();
@@ -184,16 +172,12 @@ fn domain_name(item: &Item) -> Option<String> {
 }
 
 fn merge_domains(old: Item, new: Item) -> Item {
-    let (Value::Array(mut list), Value::Array(added)) = (old.value.clone(), new.value.clone())
-    else {
+    let (Value::Array(mut list), Value::Array(added)) = (old.value.clone(), new.value.clone()) else {
         return new;
     };
     for domain in added {
         let name = domain_name(&domain);
-        match list
-            .iter()
-            .position(|d| name.is_some() && domain_name(d) == name)
-        {
+        match list.iter().position(|d| name.is_some() && domain_name(d) == name) {
             Some(i) => list[i] = domain,
             None => list.push(domain),
         }

@@ -213,11 +213,7 @@ impl Scenario {
             })?;
             hasher.update(&bytes);
         }
-        let sha256 = hasher
-            .finalize()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        let sha256 = hasher.finalize().iter().map(|b| format!("{b:02x}")).collect();
         let mut scenario = read::read(&merged.table, path)?;
         scenario.files = merged.files;
         scenario.sha256 = sha256;
@@ -238,10 +234,7 @@ impl Scenario {
 
     /// The published value for `metric`, if `[claim]` names one.
     pub fn claim(&self, metric: &str) -> Option<f64> {
-        self.claims
-            .iter()
-            .find(|c| c.metric == metric)
-            .map(|c| c.value)
+        self.claims.iter().find(|c| c.metric == metric).map(|c| c.value)
     }
 
     /// The parameter called `name`.

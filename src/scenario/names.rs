@@ -45,10 +45,7 @@ pub fn resolve(scenario: &mut Scenario, introduced: &[Introduced]) -> Result<(),
                 message: "'pi' is reserved for the constant π".into(),
             });
         }
-        if (!name
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_alphabetic() || c == '_')
+        if (!name.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_')
             || !name.chars().all(|c| c.is_alphanumeric() || c == '_'))
             && let Some(at) = at.clone()
         {
@@ -59,9 +56,7 @@ pub fn resolve(scenario: &mut Scenario, introduced: &[Introduced]) -> Result<(),
                 });
         }
         if let Some((other, other_at)) = defined.get(name) {
-            let whr = other_at
-                .as_ref()
-                .map_or_else(String::new, |a| format!(" at {a}"));
+            let whr = other_at.as_ref().map_or_else(String::new, |a| format!(" at {a}"));
             problems.push(Error::Invalid {
                 at: at.clone().unwrap_or(Location {
                     file: Default::default(),
@@ -119,8 +114,7 @@ pub fn resolve(scenario: &mut Scenario, introduced: &[Introduced]) -> Result<(),
                         .filter(|(_, (k, _))| scope.contains(k))
                         .map(|(n, _)| n.as_str())
                         .collect();
-                    let hint = nearest(&name, in_scope)
-                        .map_or_else(String::new, |n| format!("; did you mean '{n}'?"));
+                    let hint = nearest(&name, in_scope).map_or_else(String::new, |n| format!("; did you mean '{n}'?"));
                     problems.push(Error::Invalid {
                         at: f.at.clone(),
                         key: f.name.clone(),
@@ -176,11 +170,7 @@ pub fn resolve(scenario: &mut Scenario, introduced: &[Introduced]) -> Result<(),
 }
 
 fn scope_words(scope: &[Kind]) -> String {
-    scope
-        .iter()
-        .map(|k| k.word())
-        .collect::<Vec<_>>()
-        .join(", ")
+    scope.iter().map(|k| k.word()).collect::<Vec<_>>().join(", ")
 }
 
 /// The expressions that may use only parameters and derived values.
@@ -217,10 +207,7 @@ fn input_formulas(s: &Scenario) -> Vec<&Formula> {
 }
 
 fn all_formulas(s: &Scenario) -> impl Iterator<Item = &Formula> {
-    input_formulas(s)
-        .into_iter()
-        .chain(&s.derived)
-        .chain(&s.metrics)
+    input_formulas(s).into_iter().chain(&s.derived).chain(&s.metrics)
 }
 
 /// Order formulas so each comes after the ones it uses; report a cycle as
@@ -232,11 +219,7 @@ fn topological(formulas: Vec<Formula>, section: &str) -> Result<Vec<Formula>, Er
         Active,
         Done,
     }
-    let index: HashMap<&str, usize> = formulas
-        .iter()
-        .enumerate()
-        .map(|(i, f)| (f.name.as_str(), i))
-        .collect();
+    let index: HashMap<&str, usize> = formulas.iter().enumerate().map(|(i, f)| (f.name.as_str(), i)).collect();
     let deps: Vec<Vec<usize>> = formulas
         .iter()
         .map(|f| {
@@ -270,10 +253,8 @@ fn topological(formulas: Vec<Formula>, section: &str) -> Result<Vec<Formula>, Er
                             .iter()
                             .position(|(n, _)| *n == dep)
                             .expect("an active node is on the path");
-                        let mut cycle: Vec<&str> = path[from..]
-                            .iter()
-                            .map(|(n, _)| formulas[*n].name.as_str())
-                            .collect();
+                        let mut cycle: Vec<&str> =
+                            path[from..].iter().map(|(n, _)| formulas[*n].name.as_str()).collect();
                         cycle.push(formulas[dep].name.as_str());
                         let f = &formulas[dep];
                         return Err(Error::Invalid {

@@ -5,8 +5,8 @@ use std::path::Path;
 
 use super::document::{Item, Table, Value};
 use super::{
-    Claim, DEFAULT_ITERATIONS, DEFAULT_SEED, DiscountChoice, DiscountSpec, Discounting, Domain,
-    Fade, Formula, Parameter, Programme, Scenario, Settings,
+    Claim, DEFAULT_ITERATIONS, DEFAULT_SEED, DiscountChoice, DiscountSpec, Discounting, Domain, Fade, Formula,
+    Parameter, Programme, Scenario, Settings,
 };
 use crate::discount::Years;
 use crate::dist::{Dist, Z90, Z95};
@@ -75,11 +75,7 @@ fn unknown_keys(table: &Table, allowed: &[&str], prefix: &str, problems: &mut Pr
                 Some(n) => format!("; did you mean '{n}'?"),
                 None => format!("; valid keys: {}", allowed.join(", ")),
             };
-            problems.add(
-                item.location(),
-                format!("{prefix}{key}"),
-                format!("unknown key{hint}"),
-            );
+            problems.add(item.location(), format!("{prefix}{key}"), format!("unknown key{hint}"));
         }
     }
 }
@@ -99,11 +95,7 @@ fn number(item: &Item, key: &str) -> Result<f64, Error> {
     match &item.value {
         Value::Int(i) => Ok(*i as f64),
         Value::Float(f) if f.is_finite() => Ok(*f),
-        Value::Float(f) => Err(invalid(
-            item,
-            key,
-            format!("expected a finite number, found {f}"),
-        )),
+        Value::Float(f) => Err(invalid(item, key, format!("expected a finite number, found {f}"))),
         Value::Str(s) => Err(invalid(
             item,
             key,
@@ -135,10 +127,7 @@ fn whole(item: &Item, key: &str, what: &str) -> Result<u64, Error> {
         _ => Err(invalid(
             item,
             key,
-            format!(
-                "expected {what} (a whole number ≥ 0), found {}",
-                describe(item)
-            ),
+            format!("expected {what} (a whole number ≥ 0), found {}", describe(item)),
         )),
     }
 }
@@ -179,8 +168,7 @@ fn formula(item: &Item, key: &str, name: &str) -> Result<Formula, Error> {
             ));
         }
     };
-    let expr = expr::parse(&text)
-        .map_err(|e| invalid(item, key, format!("expression \"{text}\": {e}")))?;
+    let expr = expr::parse(&text).map_err(|e| invalid(item, key, format!("expression \"{text}\": {e}")))?;
     Ok(Formula {
         name: name.to_string(),
         text,
@@ -190,13 +178,9 @@ fn formula(item: &Item, key: &str, name: &str) -> Result<Formula, Error> {
 }
 
 fn required<'a>(table: &'a Table, key: &str, prefix: &str, at: &Item) -> Result<&'a Item, Error> {
-    table.get(key).ok_or_else(|| {
-        invalid(
-            at,
-            &format!("{prefix}{key}"),
-            format!("missing required key '{key}'"),
-        )
-    })
+    table
+        .get(key)
+        .ok_or_else(|| invalid(at, &format!("{prefix}{key}"), format!("missing required key '{key}'")))
 }
 
 /// Read the merged document into a `Scenario` (names not yet resolved).
@@ -284,14 +268,10 @@ fn read_header(item: &Item, scenario: &mut Scenario, problems: &mut Problems) {
         problems,
     );
     if let Some(v) = t.get("name") {
-        scenario.name = problems
-            .keep(string(v, "scenario.name"))
-            .unwrap_or_default();
+        scenario.name = problems.keep(string(v, "scenario.name")).unwrap_or_default();
     }
     if let Some(v) = t.get("description") {
-        scenario.description = problems
-            .keep(string(v, "scenario.description"))
-            .unwrap_or_default();
+        scenario.description = problems.keep(string(v, "scenario.description")).unwrap_or_default();
     }
     if let Some(v) = t.get("price_year") {
         scenario.price_year = problems
@@ -307,11 +287,7 @@ fn read_settings(item: &Item, settings: &mut Settings, problems: &mut Problems) 
     unknown_keys(t, &["iterations", "seed"], "settings.", problems);
     if let Some(v) = t.get("iterations") {
         match problems.keep(whole(v, "settings.iterations", "a number of iterations")) {
-            Some(0) => problems.add(
-                v.location(),
-                "settings.iterations",
-                "iterations must be at least 1",
-            ),
+            Some(0) => problems.add(v.location(), "settings.iterations", "iterations must be at least 1"),
             Some(n) => settings.iterations = n,
             None => {}
         }
@@ -327,17 +303,13 @@ fn discount_spec(item: &Item, key: &str) -> Result<DiscountSpec, Error> {
     match &item.value {
         Value::Str(s) if s == "green-book" => Ok(DiscountSpec::GreenBook),
         Value::Str(s) if s == "green-book-health" => Ok(DiscountSpec::GreenBookHealth),
-        Value::Str(s)
-            if s.contains('-') && s.chars().all(|c| c.is_ascii_lowercase() || c == '-') =>
-        {
-            Err(invalid(
-                item,
-                key,
-                format!(
-                    "unknown schedule \"{s}\": expected \"green-book\", \"green-book-health\", a rate such as 0.035, or an expression"
-                ),
-            ))
-        }
+        Value::Str(s) if s.contains('-') && s.chars().all(|c| c.is_ascii_lowercase() || c == '-') => Err(invalid(
+            item,
+            key,
+            format!(
+                "unknown schedule \"{s}\": expected \"green-book\", \"green-book-health\", a rate such as 0.035, or an expression"
+            ),
+        )),
         _ => formula(item, key, key).map(DiscountSpec::Rate),
     }
 }
@@ -369,9 +341,7 @@ fn dist_keys(dist: &str) -> Option<&'static [&'static str]> {
         "triangular" => &["min", "mode", "max"],
         "pert" => &["min", "mode", "max", "lambda"],
         "normal" => &["mean", "sd", "ci95", "ci90", "min", "max"],
-        "lognormal" => &[
-            "mean", "sd", "meanlog", "sdlog", "ci95", "ci90", "min", "max",
-        ],
+        "lognormal" => &["mean", "sd", "meanlog", "sdlog", "ci95", "ci90", "min", "max"],
         "beta" => &["alpha", "beta", "mean", "sd"],
         "gamma" => &["shape", "scale", "mean", "sd", "min", "max"],
         "discrete" => &["values", "weights"],
@@ -433,8 +403,7 @@ fn read_parameter(name: &str, item: &Item) -> Result<Parameter, Error> {
     let dist_item = required(t, "dist", &format!("{prefix}."), item)?;
     let dist_name = string(dist_item, &format!("{prefix}.dist"))?;
     let Some(keys) = dist_keys(&dist_name) else {
-        let hint = nearest(&dist_name, DISTS)
-            .map_or_else(String::new, |n| format!("did you mean \"{n}\"? "));
+        let hint = nearest(&dist_name, DISTS).map_or_else(String::new, |n| format!("did you mean \"{n}\"? "));
         return Err(invalid(
             dist_item,
             &format!("{prefix}.dist"),
@@ -451,12 +420,8 @@ fn read_parameter(name: &str, item: &Item) -> Result<Parameter, Error> {
         return Err(e);
     }
     let key = |k: &str| format!("{prefix}.{k}");
-    let num = |k: &str| -> Result<Option<f64>, Error> {
-        t.get(k).map(|v| number(v, &key(k))).transpose()
-    };
-    let need = |k: &str| -> Result<f64, Error> {
-        number(required(t, k, &format!("{prefix}."), item)?, &key(k))
-    };
+    let num = |k: &str| -> Result<Option<f64>, Error> { t.get(k).map(|v| number(v, &key(k))).transpose() };
+    let need = |k: &str| -> Result<f64, Error> { number(required(t, k, &format!("{prefix}."), item)?, &key(k)) };
     let interval = |k: &str| -> Result<Option<(f64, f64)>, Error> {
         let Some(v) = t.get(k) else { return Ok(None) };
         let pair = numbers(v, &key(k))?;
@@ -488,10 +453,7 @@ fn read_parameter(name: &str, item: &Item) -> Result<Parameter, Error> {
             _ => Err(invalid(
                 item,
                 &prefix,
-                format!(
-                    "give only one form for {dist_name}: {}",
-                    names.join("; or ")
-                ),
+                format!("give only one form for {dist_name}: {}", names.join("; or ")),
             )),
         }
     };
@@ -549,14 +511,8 @@ fn read_parameter(name: &str, item: &Item) -> Result<Parameter, Error> {
             }
         }
         _ => {
-            let values = numbers(
-                required(t, "values", &format!("{prefix}."), item)?,
-                &key("values"),
-            )?;
-            let weights = numbers(
-                required(t, "weights", &format!("{prefix}."), item)?,
-                &key("weights"),
-            )?;
+            let values = numbers(required(t, "values", &format!("{prefix}."), item)?, &key("values"))?;
+            let weights = numbers(required(t, "weights", &format!("{prefix}."), item)?, &key("weights"))?;
             wrap(Dist::discrete(values, weights))?
         }
     };
@@ -566,10 +522,7 @@ fn read_parameter(name: &str, item: &Item) -> Result<Parameter, Error> {
         (None, None)
     };
     let dist = if min.is_some() || max.is_some() {
-        wrap(dist.truncate(
-            min.unwrap_or(f64::NEG_INFINITY),
-            max.unwrap_or(f64::INFINITY),
-        ))?
+        wrap(dist.truncate(min.unwrap_or(f64::NEG_INFINITY), max.unwrap_or(f64::INFINITY)))?
     } else {
         dist
     };
@@ -590,14 +543,10 @@ fn read_parameter(name: &str, item: &Item) -> Result<Parameter, Error> {
         return Err(invalid(
             at,
             &key("base"),
-            format!(
-                "base value {base} lies outside the distribution's range [{lo}, {hi}]; give a `base` inside it"
-            ),
+            format!("base value {base} lies outside the distribution's range [{lo}, {hi}]; give a `base` inside it"),
         ));
     }
-    let text = |k: &str| -> Result<Option<String>, Error> {
-        t.get(k).map(|v| string(v, &key(k))).transpose()
-    };
+    let text = |k: &str| -> Result<Option<String>, Error> { t.get(k).map(|v| string(v, &key(k))).transpose() };
     Ok(Parameter {
         name: name.to_string(),
         dist,
@@ -661,9 +610,7 @@ fn read_domain(item: &Item, index: usize) -> Result<Domain, Error> {
         return Err(e);
     }
     let key = |k: &str| format!("{prefix}{k}");
-    let f = |k: &str| -> Result<Formula, Error> {
-        formula(required(t, k, &prefix, item)?, &key(k), &key(k))
-    };
+    let f = |k: &str| -> Result<Formula, Error> { formula(required(t, k, &prefix, item)?, &key(k), &key(k)) };
     let payer = match t.get("payer") {
         Some(v) => string(v, &key("payer"))?,
         None => "unspecified".to_string(),
@@ -716,9 +663,7 @@ fn read_domain(item: &Item, index: usize) -> Result<Domain, Error> {
             }
             let fk = |k: &str| format!("{prefix}fade.{k}");
             match (ft.get("floor"), ft.get("rate"), ft.get("half_life")) {
-                (None, None, Some(h)) => {
-                    Fade::HalfLife(formula(h, &fk("half_life"), &fk("half_life"))?)
-                }
+                (None, None, Some(h)) => Fade::HalfLife(formula(h, &fk("half_life"), &fk("half_life"))?),
                 (Some(fl), Some(r), None) => Fade::FloorRate {
                     floor: formula(fl, &fk("floor"), &fk("floor"))?,
                     rate: formula(r, &fk("rate"), &fk("rate"))?,
@@ -777,12 +722,7 @@ fn read_domain(item: &Item, index: usize) -> Result<Domain, Error> {
 
 fn read_programme(item: &Item, problems: &mut Problems) -> Option<Programme> {
     let t = problems.keep(as_table(item, "programme"))?;
-    unknown_keys(
-        t,
-        &["reach", "cost_per_family", "adjustment"],
-        "programme.",
-        problems,
-    );
+    unknown_keys(t, &["reach", "cost_per_family", "adjustment"], "programme.", problems);
     let f = |k: &str| {
         formula(
             required(t, k, "programme.", item)?,
@@ -793,9 +733,7 @@ fn read_programme(item: &Item, problems: &mut Problems) -> Option<Programme> {
     let reach = problems.keep(f("reach"));
     let cost = problems.keep(f("cost_per_family"));
     let adjustment = match t.get("adjustment") {
-        Some(v) => {
-            Some(problems.keep(formula(v, "programme.adjustment", "programme.adjustment"))?)
-        }
+        Some(v) => Some(problems.keep(formula(v, "programme.adjustment", "programme.adjustment"))?),
         None => None,
     };
     Some(Programme {

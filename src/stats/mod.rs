@@ -8,9 +8,7 @@ mod summary;
 
 pub use moments::Moments;
 pub use sketch::{MIN_INDEXABLE, RELATIVE_ACCURACY, Sketch};
-pub use summary::{
-    Bin, QuantileRow, SUMMARY_PROBS, SummaryRow, histogram, quantile_rows, summarise,
-};
+pub use summary::{Bin, QuantileRow, SUMMARY_PROBS, SummaryRow, histogram, quantile_rows, summarise};
 
 /// Everything kept about one output during a run.
 #[derive(Debug, Clone, Default)]

@@ -141,9 +141,7 @@ mod tests {
 
     #[test]
     fn merged_chunks_equal_one_pass() {
-        let xs: Vec<f64> = (0..1000)
-            .map(|i| ((i * 37) % 101) as f64 * 0.5 - 10.0)
-            .collect();
+        let xs: Vec<f64> = (0..1000).map(|i| ((i * 37) % 101) as f64 * 0.5 - 10.0).collect();
         let whole = Moments::of(&xs, Some(5.0));
         let mut merged = Moments::default();
         for chunk in xs.chunks(64) {

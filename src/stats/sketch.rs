@@ -138,8 +138,7 @@ impl Sketch {
             self.positive.reserve(key(lo.max(MIN_INDEXABLE)), key(hi));
         }
         if lo <= -MIN_INDEXABLE {
-            self.negative
-                .reserve(key((-hi).max(MIN_INDEXABLE)), key(-lo));
+            self.negative.reserve(key((-hi).max(MIN_INDEXABLE)), key(-lo));
         }
         for &x in values {
             if !x.is_finite() {
@@ -183,12 +182,7 @@ impl Sketch {
 
     /// Every bucket as (representative value, count), ascending by value.
     pub fn buckets(&self) -> Vec<(f64, u64)> {
-        let mut out: Vec<(f64, u64)> = self
-            .negative
-            .buckets()
-            .rev()
-            .map(|(k, c)| (-midpoint(k), c))
-            .collect();
+        let mut out: Vec<(f64, u64)> = self.negative.buckets().rev().map(|(k, c)| (-midpoint(k), c)).collect();
         if self.zero > 0 {
             out.push((0.0, self.zero));
         }
@@ -231,9 +225,7 @@ mod tests {
 
     #[test]
     fn quantiles_within_relative_error_of_exact() {
-        let xs: Vec<f64> = (0..20_001)
-            .map(|i| (i as f64 - 5000.0) * 1.37 + 0.25)
-            .collect();
+        let xs: Vec<f64> = (0..20_001).map(|i| (i as f64 - 5000.0) * 1.37 + 0.25).collect();
         let mut s = Sketch::default();
         s.add_all(&xs);
         let mut sorted = xs.clone();

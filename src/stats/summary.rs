@@ -14,8 +14,7 @@ pub const SUMMARY_PROBS: [f64; 7] = [0.025, 0.05, 0.25, 0.5, 0.75, 0.95, 0.975];
 
 /// The quantiles in quantiles.csv.
 pub const QUANTILE_PROBS: [f64; 19] = [
-    0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7, 0.75, 0.8, 0.9, 0.95, 0.975,
-    0.99, 0.995,
+    0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7, 0.75, 0.8, 0.9, 0.95, 0.975, 0.99, 0.995,
 ];
 
 /// One line of summary.csv.
@@ -151,10 +150,7 @@ pub fn histogram(sketch: &Sketch, bins: usize) -> Vec<Bin> {
     }
     let mut counts = vec![0u64; edges.len() - 1];
     for (value, count) in sketch.buckets() {
-        let i = edges
-            .partition_point(|e| *e <= value)
-            .clamp(1, edges.len() - 1)
-            - 1;
+        let i = edges.partition_point(|e| *e <= value).clamp(1, edges.len() - 1) - 1;
         counts[i] += count;
     }
     edges
@@ -180,10 +176,7 @@ mod tests {
         s.add_all(&xs);
         let bins = histogram(&s, 40);
         assert_eq!(bins.iter().map(|b| b.count).sum::<u64>(), 10_000);
-        let area: f64 = bins
-            .iter()
-            .map(|b| b.density.unwrap() * (b.end - b.start))
-            .sum();
+        let area: f64 = bins.iter().map(|b| b.density.unwrap() * (b.end - b.start)).sum();
         assert!((area - 1.0).abs() < 1e-12);
         assert!(bins.windows(2).all(|w| w[0].end == w[1].start));
     }
@@ -196,9 +189,6 @@ mod tests {
         let row = quantile_with_interval(&s, 0.5);
         assert!(row.ci_low < row.value && row.value < row.ci_high);
         // half-width of ±1.96·√(n/4) ≈ 310 ranks
-        assert!(
-            ((row.ci_high - row.ci_low) / 2.0 - 310.0).abs() < 3.0,
-            "{row:?}"
-        );
+        assert!(((row.ci_high - row.ci_low) / 2.0 - 310.0).abs() < 3.0, "{row:?}");
     }
 }

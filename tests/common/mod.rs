@@ -20,9 +20,7 @@ pub fn ks_statistic(sample: &mut [f64], cdf: impl Fn(f64) -> f64) -> f64 {
     let mut d: f64 = 0.0;
     for (i, &x) in sample.iter().enumerate() {
         let f = cdf(x);
-        d = d
-            .max((f - i as f64 / n).abs())
-            .max(((i + 1) as f64 / n - f).abs());
+        d = d.max((f - i as f64 / n).abs()).max(((i + 1) as f64 / n - f).abs());
     }
     d
 }

@@ -1,0 +1,104 @@
+"""The headline model written the way an economist would write it in numpy.
+
+Vectorised over chunks of 10^6 iterations with numpy.random.Generator
+(PCG64). The distributions and their parameters are read from
+scenarios/headline.toml so that both implementations use the same numbers;
+the model's equations are written out by hand, as a user would, with
+year-by-year Green Book discount factors.
+
+Usage: python3 benches/baseline/headline_numpy.py [N] [SEED]
+Prints one JSON line: iterations, seconds, iterations_per_s, mean and sd of
+value_per_child, gross_savings and net_savings.
+"""
+
+import json
+import math
+import sys
+import time
+import tomllib
+from pathlib import Path
+
+import numpy as np
+
+Z90 = 1.6448536269514722
+Z95 = 1.959963984540054
+CHUNK = 1_000_000
+
+
+def green_book_df(years, health=False):
+    """DF(t) for t = 0..years-1, year by year (HM Treasury Green Book)."""
+    scale = 1.5 / 3.5 if health else 1.0
+    df = np.empty(years)
+    d = 1.0
+    for t in range(years):
+        if t > 0:
+            s = t
+            r = 0.035 if s <= 30 else 0.030 if s <= 75 else 0.025 if s <= 125 else 0.020
+            d /= 1.0 + r * scale
+        df[t] = d
+    return df
+
+
+def sampler(spec):
+    """A function (rng, n) -> draws for one parameter spec of the TOML."""
+    kind = spec["dist"]
+    if kind == "fixed":
+        v = float(spec["value"])
+        return lambda rng, n: np.full(n, v)
+    if kind == "triangular":
+        a, c, b = spec["min"], spec["mode"], spec["max"]
+        return lambda rng, n: rng.triangular(a, c, b, n)
+    if kind == "lognormal":
+        lo, hi = spec.get("ci90") or spec["ci95"]
+        z = Z90 if "ci90" in spec else Z95
+        mu = 0.5 * (math.log(lo) + math.log(hi))
+        sigma = math.log(hi / lo) / (2 * z)
+        return lambda rng, n: rng.lognormal(mu, sigma, n)
+    raise ValueError(f"distribution {kind} not in the headline scenario")
+
+
+def main():
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000_000
+    seed = int(sys.argv[2]) if len(sys.argv) > 2 else 20260209
+    scenario = tomllib.loads((Path(__file__).parents[2] / "scenarios/headline.toml").read_text())
+    params = {name: sampler(spec) for name, spec in scenario["parameters"].items()}
+
+    df = green_book_df(70)
+    df_health = green_book_df(70, health=True)
+    pv = lambda a, b: df[a:b].sum()  # noqa: E731  sum of DF(t) for t in [a, b)
+    pv_h = lambda a, b: df_health[a:b].sum()  # noqa: E731
+
+    rng = np.random.default_rng(seed)
+    sums = {k: [0.0, 0.0] for k in ("value_per_child", "gross_savings", "net_savings")}
+    start = time.perf_counter()
+    done = 0
+    while done < n:
+        m = min(CHUNK, n - done)
+        p = {name: draw(rng, m) for name, draw in params.items()}
+        # No fade in the headline (rho = 1), so each stream is cost x sum of DF.
+        fade = p["rho"] + (1 - p["rho"]) * 1.0
+        conduct = p["delta_p"] * p["e_cd"] * (p["c_cd_child"] * pv(5, 18) + p["c_cd_adult"] * pv(18, 41)) * fade
+        dep_costs = p["delta_p"] * p["e_dep"] * p["s_dep"] * p["c_dep"] * pv(15, 66) * fade
+        dep_qalys = p["delta_p"] * p["e_dep"] * p["qaly_on"] * p["s_dep"] * p["u_dep"] * p["v_qaly"] * pv_h(15, 66) * fade
+        care = p["delta_p"] * p["e_care"] * (p["c_cp"] * pv(2, 3) + p["c_lac"] * p["dur_lac"] / 3 * pv(5, 8)) * fade
+        neet = p["delta_p"] * p["e_neet"] * p["c_neet"] * pv(16, 61) * fade
+        parent = p["q_pmh"] * p["d_pmh"] * p["pv_pmh"]
+        adjustment = (1 - p["deadweight"]) * p["attribution"] * (1 - p["optimism_bias"])
+        value = adjustment * (conduct + dep_costs + dep_qalys + care + neet + parent)
+        gross = p["families"] * value
+        cost = p["families"] * p["cost_per_family"]
+        net = gross - cost
+        for key, x in (("value_per_child", value), ("gross_savings", gross), ("net_savings", net)):
+            sums[key][0] += x.sum()
+            sums[key][1] += (x * x).sum()
+        done += m
+    elapsed = time.perf_counter() - start
+    out = {"iterations": n, "seconds": elapsed, "iterations_per_s": n / elapsed}
+    for key, (s1, s2) in sums.items():
+        mean = s1 / n
+        out[key] = {"mean": mean, "sd": math.sqrt(max(s2 / n - mean * mean, 0.0) * n / (n - 1))}
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()
