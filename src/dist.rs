@@ -611,12 +611,12 @@ impl Dist {
         }
     }
 
-    /// E[X] (of the truncated law where truncated).
+    /// E(X) (of the truncated law where truncated).
     pub fn mean(&self) -> f64 {
         self.raw_moment(1)
     }
 
-    /// Var[X] (of the truncated law where truncated).
+    /// Var(X) (of the truncated law where truncated).
     pub fn variance(&self) -> f64 {
         let m = self.raw_moment(1);
         (self.raw_moment(2) - m * m).max(0.0)

@@ -56,7 +56,7 @@ pub enum Error {
     /// Several problems found in one pass over a scenario.
     #[error("{}", join_errors(.0))]
     Many(Vec<Error>),
-    /// A run setting (from the command line or [settings]) is impossible.
+    /// A run setting (from the command line or `[settings]`) is impossible.
     #[error("{0}")]
     Config(String),
     /// An output file or directory could not be written.

@@ -34,10 +34,11 @@ pub fn grouped(x: f64) -> String {
 }
 
 fn money(x: f64) -> String {
+    let sign = if x < 0.0 && grouped(x.abs()) != "0" { "-" } else { "" };
     if x.abs() >= 1e9 {
-        format!("£{}  (£{:.3}bn)", grouped(x), x / 1e9)
+        format!("{sign}£{}  ({sign}£{:.3}bn)", grouped(x.abs()), x.abs() / 1e9)
     } else {
-        format!("£{}", grouped(x))
+        format!("{sign}£{}", grouped(x.abs()))
     }
 }
 

@@ -37,13 +37,19 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         t1, _, summary = cradle(n, 1, os.path.join(tmp, "one"))
         tn, threads, _ = cradle(n, None, os.path.join(tmp, "all"))
-    result = subprocess.run([sys.executable, str(ROOT / "benches/baseline/headline_numpy.py"), str(n)], capture_output=True, text=True, check=True)
-    numpy = json.loads(result.stdout)
+    script = str(ROOT / "benches/baseline/headline_numpy.py")
+    numpy = json.loads(subprocess.run([sys.executable, script, str(n)], capture_output=True, text=True, check=True).stdout)
+    full = json.loads(subprocess.run([sys.executable, script, str(n), "20260209", "full"], capture_output=True, text=True, check=True).stdout)
     rate_np = numpy["iterations_per_s"]
+    rate_full = full["iterations_per_s"]
     print(f"iterations: {n:,}")
-    print(f"numpy (1 core):          {rate_np / 1e6:6.2f} M iterations/s  ({numpy['seconds']:.2f} s)")
-    print(f"cradle (1 thread):       {n / t1 / 1e6:6.2f} M iterations/s  ({t1:.2f} s)  {n / t1 / rate_np:5.1f}x numpy")
-    print(f"cradle ({threads} threads):      {n / tn / 1e6:6.2f} M iterations/s  ({tn:.2f} s)  {n / tn / rate_np:5.1f}x numpy, {t1 / tn:.2f}x scaling")
+    print(f"numpy, means only (1 core):      {rate_np / 1e6:6.2f} M iterations/s  ({numpy['seconds']:.2f} s)")
+    print(f"numpy, + percentiles (1 core):   {rate_full / 1e6:6.2f} M iterations/s  ({full['seconds']:.2f} s)")
+    for label, seconds in ((f"cradle (1 thread):", t1), (f"cradle ({threads} threads):", tn)):
+        rate = n / seconds
+        print(f"{label:33s}{rate / 1e6:6.2f} M iterations/s  ({seconds:.2f} s)  "
+              f"{rate / rate_np:4.1f}x numpy means-only, {rate / rate_full:4.1f}x numpy with percentiles")
+    print(f"cradle scaling 1 -> {threads} threads: {t1 / tn:.2f}x")
     ok = True
     for metric in ("value_per_child", "gross_savings", "net_savings"):
         ours = float(summary[metric]["mean"])

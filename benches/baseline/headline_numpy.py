@@ -6,9 +6,14 @@ scenarios/headline.toml so that both implementations use the same numbers;
 the model's equations are written out by hand, as a user would, with
 year-by-year Green Book discount factors.
 
-Usage: python3 benches/baseline/headline_numpy.py [N] [SEED]
+Usage: python3 benches/baseline/headline_numpy.py [N] [SEED] [means|full]
 Prints one JSON line: iterations, seconds, iterations_per_s, mean and sd of
 value_per_child, gross_savings and net_savings.
+
+`means` (the default) keeps running sums only: the least a user could do.
+`full` also does what cradle's run reports: it keeps every value of the five
+metrics and eight domain contributions and reads the percentiles of
+summary.csv and breakdown.csv off them with np.percentile, as a user would.
 """
 
 import json
@@ -60,6 +65,8 @@ def sampler(spec):
 def main():
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000_000
     seed = int(sys.argv[2]) if len(sys.argv) > 2 else 20260209
+    full = len(sys.argv) > 3 and sys.argv[3] == "full"
+    kept = []
     scenario = tomllib.loads((Path(__file__).parents[2] / "scenarios/headline.toml").read_text())
     params = {name: sampler(spec) for name, spec in scenario["parameters"].items()}
 
@@ -91,9 +98,17 @@ def main():
         for key, x in (("value_per_child", value), ("gross_savings", gross), ("net_savings", net)):
             sums[key][0] += x.sum()
             sums[key][1] += (x * x).sum()
+        if full:
+            domains = (conduct, dep_costs, dep_qalys, care, neet, parent)
+            kept.append([value, gross, cost, net, gross / cost] + [adjustment * d for d in domains])
         done += m
+    if full:
+        probs = [2.5, 5, 25, 50, 75, 95, 97.5]
+        for column in range(len(kept[0])):
+            values = np.concatenate([chunk[column] for chunk in kept])
+            np.percentile(values, probs)
     elapsed = time.perf_counter() - start
-    out = {"iterations": n, "seconds": elapsed, "iterations_per_s": n / elapsed}
+    out = {"iterations": n, "mode": "full" if full else "means", "seconds": elapsed, "iterations_per_s": n / elapsed}
     for key, (s1, s2) in sums.items():
         mean = s1 / n
         out[key] = {"mean": mean, "sd": math.sqrt(max(s2 / n - mean * mean, 0.0) * n / (n - 1))}

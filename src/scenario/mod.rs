@@ -88,7 +88,7 @@ pub struct Parameter {
 /// A named or keyed expression with where it was written.
 #[derive(Debug, Clone)]
 pub struct Formula {
-    /// The name (for [derived] and [metrics]) or the dotted key.
+    /// The name (for `[derived]` and `[metrics]`) or the dotted key.
     pub name: String,
     /// The text as written.
     pub text: String,
