@@ -460,6 +460,36 @@ mod tests {
     }
 
     #[test]
+    fn fade_and_growth_across_green_book_bands() {
+        // Uncertain fade and growth with the Green Book schedule, over a span
+        // that crosses the 30-, 75- and 125-year band edges.
+        let m = model_of(
+            r#"
+            [parameters]
+            rho = { dist = "uniform", min = 0.2, max = 0.8 }
+            lam = { dist = "uniform", min = 0.05, max = 0.25 }
+            g = { dist = "uniform", min = 0.0, max = 0.02 }
+            [[domain]]
+            name = "d"
+            effect = 1
+            annual_cost = 1
+            ages = [25, 130]
+            fade = { floor = "rho", rate = "lam" }
+            growth = "g"
+            [programme]
+            reach = 1
+            cost_per_family = 1
+            "#,
+        );
+        let v = m.base_case();
+        let s = Schedule::green_book();
+        let slow: f64 = (25..130)
+            .map(|t| (0.5 + 0.5 * (-0.15 * t as f64).exp()) * 1.01f64.powi(t as i32) * s.discount_factor(t))
+            .sum();
+        assert!((output(&m, &v, "value_per_child") - slow).abs() < 1e-10 * slow);
+    }
+
+    #[test]
     fn half_life_and_health_schedule() {
         let m = model_of(
             r#"
