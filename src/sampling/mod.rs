@@ -6,6 +6,9 @@
 //! draws of an iteration depend only on the seed and its chunk, never on
 //! which thread ran it.
 
+mod joe_kuo;
+pub mod sobol;
+
 use rand::SeedableRng;
 use rand::rngs::ChaCha8Rng;
 
