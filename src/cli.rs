@@ -24,6 +24,69 @@ pub enum Cmd {
     },
     /// Run the Monte Carlo simulation and write CSV summaries.
     Run(RunArgs),
+    /// Which inputs drive a metric: tornado, switching values, Sobol, PRCC, Morris.
+    Sensitivity(SensitivityArgs),
+}
+
+/// A sensitivity method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Method {
+    /// One-way swings, each input at a low and a high percentile.
+    Tornado,
+    /// Switching values: where net savings reach 0 or a claim is met exactly.
+    Threshold,
+    /// Variance-based first-order and total indices (Saltelli design).
+    Sobol,
+    /// Partial rank correlation and standardised regression coefficients.
+    Prcc,
+    /// Morris elementary effects.
+    Morris,
+    /// All of the above.
+    All,
+}
+
+/// Arguments of `cradle sensitivity`.
+#[derive(Debug, clap::Args)]
+pub struct SensitivityArgs {
+    /// The scenario file (TOML).
+    pub scenario: PathBuf,
+    /// The method (or `all`).
+    #[arg(long, value_enum)]
+    pub method: Method,
+    /// Metric(s) to analyse (default: net_savings, else the first metric).
+    #[arg(long = "metric", value_name = "M", num_args = 1..)]
+    pub metrics: Vec<String>,
+    /// Sample size: Sobol base samples N (rounded up to a power of two; default 8192)
+    /// or PRCC iterations (default 10000).
+    #[arg(short = 'n', long = "iterations", value_name = "N")]
+    pub iterations: Option<u64>,
+    /// Seed (default: [settings] seed).
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
+    /// Tornado range in percentiles of each input's distribution.
+    #[arg(long, value_name = "LO,HI", default_value = "5,95")]
+    pub range: String,
+    /// Also estimate second-order Sobol indices (s2.csv).
+    #[arg(long)]
+    pub second_order: bool,
+    /// Bootstrap resamples for Sobol and Morris intervals.
+    #[arg(long, value_name = "B", default_value_t = 1000)]
+    pub bootstrap: usize,
+    /// Morris trajectories r.
+    #[arg(long, value_name = "R", default_value_t = 50)]
+    pub trajectories: usize,
+    /// Morris grid levels p (even).
+    #[arg(long, value_name = "P", default_value_t = 4)]
+    pub levels: usize,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long, value_name = "T")]
+    pub threads: Option<usize>,
+    /// Output directory (default: out/<scenario file stem>/).
+    #[arg(short = 'o', long = "out", value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Print nothing but errors and warnings.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
 }
 
 /// Arguments of `cradle run`.

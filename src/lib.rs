@@ -46,6 +46,7 @@ pub mod model;
 pub mod output;
 pub mod sampling;
 pub mod scenario;
+pub mod sensitivity;
 pub mod special;
 pub mod stats;
 

@@ -405,3 +405,124 @@ fn bad_arguments_exit_2() {
         .assert()
         .code(2);
 }
+
+fn sensitivity(scenario: &Path, out: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
+    cradle()
+        .arg("sensitivity")
+        .arg(scenario)
+        .arg("-o")
+        .arg(out)
+        .args(["--quiet"])
+        .args(extra)
+        .assert()
+}
+
+#[test]
+fn sensitivity_writes_every_file_identically_on_1_and_4_threads() {
+    let dir = tempfile::tempdir().unwrap();
+    let headline = common::repo("scenarios/headline.toml");
+    let args = [
+        "--method",
+        "all",
+        "-n",
+        "1000",
+        "--second-order",
+        "--bootstrap",
+        "100",
+        "--metric",
+        "net_savings",
+        "value_per_child",
+    ];
+    sensitivity(
+        &headline,
+        &dir.path().join("t1"),
+        &[&args[..], &["--threads", "1"]].concat(),
+    )
+    .success();
+    sensitivity(
+        &headline,
+        &dir.path().join("t4"),
+        &[&args[..], &["--threads", "4"]].concat(),
+    )
+    .success();
+    let headers = [
+        (
+            "tornado.csv",
+            "metric,parameter,low_input,high_input,metric_at_low,metric_at_high,base_metric,swing",
+        ),
+        (
+            "threshold.csv",
+            "metric,target,parameter,base_input,switching_value,quantile_of_switching_value",
+        ),
+        ("sobol.csv", "metric,parameter,s1,s1_low,s1_high,st,st_low,st_high"),
+        ("s2.csv", "metric,parameter_a,parameter_b,s2,s2_low,s2_high"),
+        ("prcc.csv", "metric,parameter,prcc,prcc_low,prcc_high,src,p_value"),
+        (
+            "morris.csv",
+            "metric,parameter,mu_star,mu_star_low,mu_star_high,mu,sigma",
+        ),
+    ];
+    for (file, header) in headers {
+        let a = std::fs::read_to_string(dir.path().join("t1").join(file)).unwrap();
+        let b = std::fs::read_to_string(dir.path().join("t4").join(file)).unwrap();
+        assert_eq!(a.lines().next().unwrap(), header, "{file}");
+        assert!(a == b, "{file} differs between 1 and 4 threads");
+        assert!(
+            a.lines().any(|l| l.starts_with("value_per_child,")),
+            "{file}: both metrics"
+        );
+    }
+    let run = std::fs::read_to_string(dir.path().join("t1/sensitivity_run.csv")).unwrap();
+    assert!(
+        run.contains("sobol_base_samples,1024"),
+        "1000 rounded up to a power of two"
+    );
+}
+
+#[test]
+fn sensitivity_bad_arguments_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let headline = common::repo("scenarios/headline.toml");
+    sensitivity(
+        &headline,
+        &dir.path().join("a"),
+        &["--method", "tornado", "--metric", "net_saving"],
+    )
+    .code(2)
+    .stderr(predicate::str::contains("unknown metric 'net_saving'"));
+    sensitivity(
+        &headline,
+        &dir.path().join("b"),
+        &["--method", "tornado", "--range", "90,10"],
+    )
+    .code(2)
+    .stderr(predicate::str::contains("--range"));
+    sensitivity(&headline, &dir.path().join("c"), &["--method", "sobolev"]).code(2);
+}
+
+#[test]
+fn groups_are_one_factor_in_sobol() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!("{GOOD}\n[[group]]\nname = \"both\"\nparameters = [\"uplift\", \"cost\"]\n");
+    let path = common::write(dir.path(), "g.toml", &text);
+    sensitivity(
+        &path,
+        &dir.path().join("o"),
+        &["--method", "sobol", "-n", "512", "--bootstrap", "50"],
+    )
+    .success();
+    let sobol = std::fs::read_to_string(dir.path().join("o/sobol.csv")).unwrap();
+    assert_eq!(sobol.lines().count(), 2, "one factor: {sobol}");
+    let row: Vec<&str> = sobol.lines().nth(1).unwrap().split(',').collect();
+    assert_eq!(row[1], "both");
+    // All the uncertainty is in the group: S1 = ST = 1 up to Monte Carlo error.
+    assert!((row[2].parse::<f64>().unwrap() - 1.0).abs() < 0.05 && (row[5].parse::<f64>().unwrap() - 1.0).abs() < 0.05);
+    let bad = format!("{GOOD}\n[[group]]\nname = \"g\"\nparameters = [\"uplfit\"]\n");
+    let path = common::write(dir.path(), "bad.toml", &bad);
+    cradle()
+        .arg("check")
+        .arg(&path)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown parameter 'uplfit'"));
+}

@@ -5,6 +5,7 @@
 mod atomic;
 mod report;
 mod samples;
+pub mod sensitivity;
 
 use std::path::{Path, PathBuf};
 

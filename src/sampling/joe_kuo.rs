@@ -9,7 +9,7 @@
 //! length minus one. Dimension 0 (the van der Corput sequence) has s = 0.
 
 /// (polynomial, initial direction numbers) per dimension.
-pub const DIRECTIONS: [(u32, &[u32]); 1111] = [
+pub static DIRECTIONS: [(u32, &[u32]); 1111] = [
     (1, &[]),
     (3, &[1]),
     (7, &[1, 3]),

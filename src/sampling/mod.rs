@@ -25,6 +25,25 @@ pub fn chunk_rng(seed: u64, chunk: u64) -> ChaCha8Rng {
     rng
 }
 
+/// What a random stream is for, so that the streams of different analyses
+/// with the same seed never overlap: the stream number is
+/// `(purpose << 56) | index`. Monte Carlo chunks are purpose 0.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u64)]
+pub enum Purpose {
+    /// Bootstrap resamples (index = resample number).
+    Bootstrap = 1,
+    /// Morris trajectories (index = trajectory number).
+    Morris = 2,
+}
+
+/// The random stream `index` of `purpose` for a run with `seed`.
+pub fn purpose_rng(seed: u64, purpose: Purpose, index: u64) -> ChaCha8Rng {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream(((purpose as u64) << 56) | (index & ((1 << 56) - 1)));
+    rng
+}
+
 /// Fill the first `len` rows of every random input's column with
 /// independent Monte Carlo draws from chunk `chunk`'s stream.
 pub fn fill_monte_carlo(model: &Model, ws: &mut Workspace, seed: u64, chunk: u64, len: usize) {

@@ -32,7 +32,10 @@ impl Sobol {
         if dims > MAX_DIMS {
             return None;
         }
-        let directions = DIRECTIONS[..dims].iter().map(|(poly, m)| direction_numbers(*poly, m)).collect();
+        let directions = DIRECTIONS[..dims]
+            .iter()
+            .map(|(poly, m)| direction_numbers(*poly, m))
+            .collect();
         Some(Sobol { directions })
     }
 
@@ -160,7 +163,11 @@ mod tests {
             for scramble in [false, true] {
                 let mut seen = vec![false; 1024];
                 for i in 0..1024u32 {
-                    let x = if scramble { s.scrambled(i, d, 99) } else { s.unscrambled(i, d) };
+                    let x = if scramble {
+                        s.scrambled(i, d, 99)
+                    } else {
+                        s.unscrambled(i, d)
+                    };
                     assert!((0.0..1.0).contains(&x) && (!scramble || x > 0.0));
                     let cell = (x * 1024.0) as usize;
                     assert!(!seen[cell], "dim {d}: cell {cell} twice");

@@ -50,6 +50,19 @@ pub struct Scenario {
     pub metrics: Vec<Formula>,
     /// `[claim]`: published figures, by metric.
     pub claims: Vec<Claim>,
+    /// `[[group]]`: parameters analysed as one factor by Sobol indices.
+    pub groups: Vec<Group>,
+}
+
+/// Parameters that are uncertain jointly: one factor in Sobol indices.
+#[derive(Debug, Clone)]
+pub struct Group {
+    /// The factor's name in sobol.csv.
+    pub name: String,
+    /// Its parameters.
+    pub parameters: Vec<String>,
+    /// Where it was written.
+    pub at: Location,
 }
 
 /// Run defaults from `[settings]`.

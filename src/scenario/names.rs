@@ -145,6 +145,49 @@ pub fn resolve(scenario: &mut Scenario, introduced: &[Introduced]) -> Result<(),
             });
         }
     }
+    let mut grouped: HashMap<&str, &str> = HashMap::new();
+    for g in &scenario.groups {
+        if scenario.parameter(&g.name).is_some() {
+            problems.push(Error::Invalid {
+                at: g.at.clone(),
+                key: format!("group.{}", g.name),
+                message: "a group cannot have the name of a parameter".into(),
+            });
+        }
+        if g.parameters.is_empty() {
+            problems.push(Error::Invalid {
+                at: g.at.clone(),
+                key: format!("group.{}", g.name),
+                message: "a group needs at least one parameter".into(),
+            });
+        }
+        for p in &g.parameters {
+            match scenario.parameter(p) {
+                None => {
+                    let hint = nearest(p, scenario.parameters.iter().map(|q| q.name.as_str()))
+                        .map_or_else(String::new, |n| format!("; did you mean '{n}'?"));
+                    problems.push(Error::Invalid {
+                        at: g.at.clone(),
+                        key: format!("group.{}.parameters", g.name),
+                        message: format!("unknown parameter '{p}'{hint}"),
+                    });
+                }
+                Some(q) if q.dist.is_fixed() => problems.push(Error::Invalid {
+                    at: g.at.clone(),
+                    key: format!("group.{}.parameters", g.name),
+                    message: format!("'{p}' is fixed: only uncertain parameters can be grouped"),
+                }),
+                Some(_) => {}
+            }
+            if let Some(other) = grouped.insert(p.as_str(), g.name.as_str()) {
+                problems.push(Error::Invalid {
+                    at: g.at.clone(),
+                    key: format!("group.{}.parameters", g.name),
+                    message: format!("'{p}' is already in group '{other}'"),
+                });
+            }
+        }
+    }
     for new in introduced {
         let used = all_formulas(scenario).any(|f| f.expr.names().contains(&new.name))
             || scenario.metrics.iter().any(|m| m.name == new.name);

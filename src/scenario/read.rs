@@ -5,7 +5,7 @@ use std::path::Path;
 
 use super::document::{Item, Table, Value};
 use super::{
-    Claim, DEFAULT_ITERATIONS, DEFAULT_SEED, DiscountChoice, DiscountSpec, Discounting, Domain, Fade, Formula,
+    Claim, DEFAULT_ITERATIONS, DEFAULT_SEED, DiscountChoice, DiscountSpec, Discounting, Domain, Fade, Formula, Group,
     Parameter, Programme, Scenario, Settings,
 };
 use crate::discount::Years;
@@ -216,6 +216,7 @@ pub fn read(doc: &Table, path: &Path) -> Result<Scenario, Error> {
         programme: None,
         metrics: Vec::new(),
         claims: Vec::new(),
+        groups: Vec::new(),
     };
 
     for (section, item) in &doc.entries {
@@ -229,10 +230,11 @@ pub fn read(doc: &Table, path: &Path) -> Result<Scenario, Error> {
             "domain" => read_domains(item, &mut scenario.domains, &mut problems),
             "programme" => scenario.programme = read_programme(item, &mut problems),
             "claim" => read_claims(item, &mut scenario.claims, &mut problems),
-            "correlation" | "group" => problems.add(
+            "group" => read_groups(item, &mut scenario.groups, &mut problems),
+            "correlation" => problems.add(
                 item.location(),
                 section.as_str(),
-                format!("[[{section}]] is not supported yet by this version of cradle (planned: correlated inputs and grouped Sobol indices)"),
+                "[[correlation]] is not supported yet by this version of cradle (planned: rank correlation by Iman-Conover)",
             ),
             _ => {}
         }
@@ -741,6 +743,39 @@ fn read_programme(item: &Item, problems: &mut Problems) -> Option<Programme> {
         cost_per_family: cost?,
         adjustment,
     })
+}
+
+fn read_groups(item: &Item, out: &mut Vec<Group>, problems: &mut Problems) {
+    let Value::Array(list) = &item.value else {
+        problems.add(item.location(), "group", "expected [[group]] tables");
+        return;
+    };
+    for (i, g) in list.iter().enumerate() {
+        let Some(t) = problems.keep(as_table(g, &format!("group[{i}]"))) else {
+            continue;
+        };
+        unknown_keys(t, &["name", "parameters"], &format!("group[{i}]."), problems);
+        let name = problems
+            .keep(required(t, "name", &format!("group[{i}]."), g).and_then(|n| string(n, &format!("group[{i}].name"))));
+        let members = required(t, "parameters", &format!("group[{i}]."), g).and_then(|p| match &p.value {
+            Value::Array(items) => items
+                .iter()
+                .map(|x| string(x, &format!("group[{i}].parameters")))
+                .collect(),
+            _ => Err(invalid(
+                p,
+                &format!("group[{i}].parameters"),
+                "expected an array of parameter names",
+            )),
+        });
+        if let (Some(name), Some(parameters)) = (name, problems.keep(members)) {
+            out.push(Group {
+                name,
+                parameters,
+                at: g.location(),
+            });
+        }
+    }
 }
 
 fn read_claims(item: &Item, out: &mut Vec<Claim>, problems: &mut Problems) {

@@ -1,0 +1,193 @@
+//! The files of `cradle sensitivity`: tornado.csv, threshold.csv, sobol.csv,
+//! s2.csv, prcc.csv, morris.csv (columns in the sensitivity issue; a
+//! contract), written atomically.
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use super::{Num, opt, write_csv};
+use crate::error::Result;
+use crate::sensitivity::morris::MorrisRow;
+use crate::sensitivity::prcc::PrccRow;
+use crate::sensitivity::sobol::SobolResult;
+use crate::sensitivity::threshold::ThresholdRow;
+use crate::sensitivity::tornado::TornadoRow;
+
+#[derive(Serialize)]
+struct TornadoCsv<'a> {
+    metric: &'a str,
+    parameter: &'a str,
+    low_input: Num,
+    high_input: Num,
+    metric_at_low: Num,
+    metric_at_high: Num,
+    base_metric: Num,
+    swing: Num,
+}
+
+/// Write tornado.csv.
+pub fn write_tornado(dir: &Path, rows: &[TornadoRow]) -> Result<PathBuf> {
+    write_csv(
+        dir,
+        "tornado.csv",
+        rows.iter().map(|r| TornadoCsv {
+            metric: &r.metric,
+            parameter: &r.parameter,
+            low_input: Num(r.low_input),
+            high_input: Num(r.high_input),
+            metric_at_low: Num(r.metric_at_low),
+            metric_at_high: Num(r.metric_at_high),
+            base_metric: Num(r.base_metric),
+            swing: Num(r.swing),
+        }),
+    )
+}
+
+#[derive(Serialize)]
+struct ThresholdCsv<'a> {
+    metric: &'a str,
+    target: Num,
+    parameter: &'a str,
+    base_input: Num,
+    switching_value: Num,
+    quantile_of_switching_value: Num,
+}
+
+/// Write threshold.csv.
+pub fn write_threshold(dir: &Path, rows: &[ThresholdRow]) -> Result<PathBuf> {
+    write_csv(
+        dir,
+        "threshold.csv",
+        rows.iter().map(|r| ThresholdCsv {
+            metric: &r.metric,
+            target: Num(r.target),
+            parameter: &r.parameter,
+            base_input: Num(r.base_input),
+            switching_value: opt(r.switching_value),
+            quantile_of_switching_value: opt(r.quantile_of_switching_value),
+        }),
+    )
+}
+
+#[derive(Serialize)]
+struct SobolCsv<'a> {
+    metric: &'a str,
+    parameter: &'a str,
+    s1: Num,
+    s1_low: Num,
+    s1_high: Num,
+    st: Num,
+    st_low: Num,
+    st_high: Num,
+}
+
+#[derive(Serialize)]
+struct SecondOrderCsv<'a> {
+    metric: &'a str,
+    parameter_a: &'a str,
+    parameter_b: &'a str,
+    s2: Num,
+    s2_low: Num,
+    s2_high: Num,
+}
+
+/// Write sobol.csv, and s2.csv when second-order indices were estimated.
+pub fn write_sobol(dir: &Path, result: &SobolResult) -> Result<Vec<PathBuf>> {
+    let mut written = vec![write_csv(
+        dir,
+        "sobol.csv",
+        result.rows.iter().map(|r| SobolCsv {
+            metric: &r.metric,
+            parameter: &r.parameter,
+            s1: Num(r.s1.value),
+            s1_low: Num(r.s1.low),
+            s1_high: Num(r.s1.high),
+            st: Num(r.st.value),
+            st_low: Num(r.st.low),
+            st_high: Num(r.st.high),
+        }),
+    )?];
+    if !result.second_order.is_empty() {
+        written.push(write_csv(
+            dir,
+            "s2.csv",
+            result.second_order.iter().map(|r| SecondOrderCsv {
+                metric: &r.metric,
+                parameter_a: &r.parameter_a,
+                parameter_b: &r.parameter_b,
+                s2: Num(r.s2.value),
+                s2_low: Num(r.s2.low),
+                s2_high: Num(r.s2.high),
+            }),
+        )?);
+    }
+    Ok(written)
+}
+
+#[derive(Serialize)]
+struct PrccCsv<'a> {
+    metric: &'a str,
+    parameter: &'a str,
+    prcc: Num,
+    prcc_low: Num,
+    prcc_high: Num,
+    src: Num,
+    p_value: Num,
+}
+
+/// Write prcc.csv.
+pub fn write_prcc(dir: &Path, rows: &[PrccRow]) -> Result<PathBuf> {
+    write_csv(
+        dir,
+        "prcc.csv",
+        rows.iter().map(|r| PrccCsv {
+            metric: &r.metric,
+            parameter: &r.parameter,
+            prcc: Num(r.prcc),
+            prcc_low: Num(r.prcc_low),
+            prcc_high: Num(r.prcc_high),
+            src: Num(r.src),
+            p_value: Num(r.p_value),
+        }),
+    )
+}
+
+#[derive(Serialize)]
+struct MorrisCsv<'a> {
+    metric: &'a str,
+    parameter: &'a str,
+    mu_star: Num,
+    mu_star_low: Num,
+    mu_star_high: Num,
+    mu: Num,
+    sigma: Num,
+}
+
+/// Write morris.csv.
+pub fn write_morris(dir: &Path, rows: &[MorrisRow]) -> Result<PathBuf> {
+    write_csv(
+        dir,
+        "morris.csv",
+        rows.iter().map(|r| MorrisCsv {
+            metric: &r.metric,
+            parameter: &r.parameter,
+            mu_star: Num(r.mu_star),
+            mu_star_low: Num(r.mu_star_low),
+            mu_star_high: Num(r.mu_star_high),
+            mu: Num(r.mu),
+            sigma: Num(r.sigma),
+        }),
+    )
+}
+
+#[derive(Serialize)]
+struct KeyValue<'a> {
+    key: &'a str,
+    value: &'a str,
+}
+
+/// Write a key,value manifest (e.g. sensitivity_run.csv).
+pub fn write_manifest(dir: &Path, name: &str, rows: &[(String, String)]) -> Result<PathBuf> {
+    write_csv(dir, name, rows.iter().map(|(key, value)| KeyValue { key, value }))
+}

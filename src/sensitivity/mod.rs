@@ -1,0 +1,155 @@
+//! Sensitivity analysis: which inputs drive a metric, and how far each can
+//! move before a conclusion flips.
+//!
+//! - [`tornado`]: one-way swings, each input at a low and a high percentile;
+//! - [`threshold`]: switching values (the Green Book's term), by root finding;
+//! - [`sobol`]: variance-based first-order and total indices (Saltelli 2010;
+//!   Jansen 1999) on an Owen-scrambled Sobol design, with bootstrap intervals;
+//! - [`prcc`]: partial rank correlation and standardised regression
+//!   coefficients from a plain Monte Carlo sample;
+//! - [`morris`]: elementary effects on a p-level grid (Morris 1991;
+//!   μ* of Campolongo, Cariboni & Saltelli 2007).
+//!
+//! Everything here is deterministic for a seed, whatever the thread count.
+
+pub mod morris;
+pub mod prcc;
+pub mod sobol;
+pub mod threshold;
+pub mod tornado;
+
+use rayon::prelude::*;
+
+use crate::engine::CHUNK_SIZE;
+use crate::error::{Error, Result};
+use crate::model::Model;
+use crate::scenario::Scenario;
+
+/// An input factor: one uncertain parameter, or a `[[group]]` of them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Factor {
+    /// The parameter's or group's name.
+    pub name: String,
+    /// Indices into `Model::inputs`.
+    pub inputs: Vec<usize>,
+}
+
+/// The factors of a scenario: each uncertain parameter on its own, except
+/// those in a `[[group]]`, which form one factor placed at its first member.
+pub fn factors(scenario: &Scenario, model: &Model) -> Vec<Factor> {
+    let mut out: Vec<Factor> = Vec::new();
+    for (i, input) in model.inputs.iter().enumerate() {
+        if input.dist.is_fixed() {
+            continue;
+        }
+        match scenario.groups.iter().find(|g| g.parameters.contains(&input.name)) {
+            Some(group) => match out.iter_mut().find(|f| f.name == group.name) {
+                Some(f) => f.inputs.push(i),
+                None => out.push(Factor {
+                    name: group.name.clone(),
+                    inputs: vec![i],
+                }),
+            },
+            None => out.push(Factor {
+                name: input.name.clone(),
+                inputs: vec![i],
+            }),
+        }
+    }
+    out
+}
+
+/// One factor per uncertain parameter (groups ignored).
+pub fn single_factors(model: &Model) -> Vec<Factor> {
+    model
+        .inputs
+        .iter()
+        .enumerate()
+        .filter(|(_, input)| !input.dist.is_fixed())
+        .map(|(i, input)| Factor {
+            name: input.name.clone(),
+            inputs: vec![i],
+        })
+        .collect()
+}
+
+/// The metric analysed when none is named: net_savings, else the first metric.
+pub fn default_metric(model: &Model) -> String {
+    let metrics = &model.outputs[..model.n_metrics];
+    metrics
+        .iter()
+        .find(|m| m.name == "net_savings")
+        .unwrap_or(&metrics[0])
+        .name
+        .clone()
+}
+
+/// Indices into `Model::outputs` of the named metrics.
+pub fn resolve_metrics(model: &Model, names: &[String]) -> Result<Vec<usize>> {
+    let metrics = &model.outputs[..model.n_metrics];
+    names
+        .iter()
+        .map(|name| {
+            metrics.iter().position(|m| &m.name == name).ok_or_else(|| {
+                let known: Vec<&str> = metrics.iter().map(|m| m.name.as_str()).collect();
+                Error::Config(format!("unknown metric '{name}' (metrics: {})", known.join(", ")))
+            })
+        })
+        .collect()
+}
+
+/// Evaluate the model at `n` points given column-wise (one column of length
+/// n per model input), returning one column per requested output. Chunks run
+/// in parallel and are concatenated in order, so the result does not depend
+/// on the thread count.
+pub fn evaluate_columns(model: &Model, columns: &[Vec<f64>], outputs: &[usize]) -> Vec<Vec<f64>> {
+    let n = columns.iter().map(Vec::len).max().unwrap_or(0);
+    let chunks: Vec<Vec<Vec<f64>>> = (0..n.div_ceil(CHUNK_SIZE))
+        .into_par_iter()
+        .map_init(
+            || model.workspace(CHUNK_SIZE),
+            |ws, k| {
+                let start = k * CHUNK_SIZE;
+                let len = CHUNK_SIZE.min(n - start);
+                for (input, column) in model.inputs.iter().zip(columns) {
+                    if column.len() == n {
+                        ws.cols[input.slot][..len].copy_from_slice(&column[start..start + len]);
+                    } else {
+                        ws.cols[input.slot][..len].fill(input.base);
+                    }
+                }
+                model.evaluate(ws, len);
+                outputs
+                    .iter()
+                    .map(|&o| (0..len).map(|i| ws.value(model.outputs[o].operand, i)).collect())
+                    .collect()
+            },
+        )
+        .collect();
+    let mut result: Vec<Vec<f64>> = outputs.iter().map(|_| Vec::with_capacity(n)).collect();
+    for chunk in chunks {
+        for (out, part) in result.iter_mut().zip(chunk) {
+            out.extend(part);
+        }
+    }
+    result
+}
+
+/// The p-th percentile (0–100) of sorted values, interpolating linearly
+/// between order statistics (numpy's default).
+pub fn percentile_sorted(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let h = (sorted.len() - 1) as f64 * p / 100.0;
+    let lo = h.floor() as usize;
+    let hi = h.ceil() as usize;
+    sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
+}
+
+/// The 2.5th and 97.5th percentiles of `values` (NaNs ignored).
+pub fn percentile_interval(values: &mut Vec<f64>) -> (f64, f64) {
+    values.retain(|v| !v.is_nan());
+    values.sort_by(f64::total_cmp);
+    (percentile_sorted(values, 2.5), percentile_sorted(values, 97.5))
+}

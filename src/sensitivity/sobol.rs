@@ -1,0 +1,344 @@
+//! Variance-based (Sobol) sensitivity indices.
+//!
+//! Design (Saltelli 2002; Saltelli et al. 2010): two N × k matrices A and B
+//! of independent points, taken from one Owen-scrambled Sobol sequence in 2k
+//! dimensions (A from the first k, B from the last k) and mapped through each
+//! input's quantile function. For each factor i (a parameter, or a
+//! `[[group]]` of them), A_B^i is A with factor i's columns taken from B.
+//! With f_A, f_B, f_{A_B^i} the model outputs and V = Var(f_A ∪ f_B):
+//!
+//! ```text
+//! first order  S_i  = mean( f_B · (f_{A_B^i} − f_A) ) / V        (Saltelli et al. 2010, Table 2 (b))
+//! total        ST_i = mean( (f_A − f_{A_B^i})² ) / (2V)          (Jansen 1999; Saltelli et al. 2010 (f))
+//! second order S_ij = mean( f_{B_A^i} · f_{A_B^j} − f_A · f_B ) / V − S_i − S_j   (Saltelli 2002, as SALib)
+//! ```
+//!
+//! That costs N(k + 2) evaluations, or N(2k + 2) with second order. Intervals
+//! are bootstrap percentiles: rows resampled with replacement (seeded,
+//! resamples in parallel, collected in order). A row with any non-finite
+//! output, in any matrix, is dropped from all of them and counted.
+
+use rayon::prelude::*;
+
+use super::{Factor, evaluate_columns, percentile_interval};
+use crate::error::{Error, Result};
+use crate::model::Model;
+use crate::sampling::sobol::{MAX_DIMS, Sobol};
+use crate::sampling::{Purpose, purpose_rng};
+
+/// Settings of a Sobol analysis.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SobolConfig {
+    /// Base sample size N (a power of two; see [`round_to_power_of_two`]).
+    pub base_samples: usize,
+    /// Seed of the scrambling and of the bootstrap.
+    pub seed: u64,
+    /// Bootstrap resamples for the intervals (0: no intervals).
+    pub bootstrap: usize,
+    /// Also estimate second-order indices.
+    pub second_order: bool,
+}
+
+/// The smallest power of two ≥ n (Sobol points balance only in powers of two).
+pub fn round_to_power_of_two(n: usize) -> usize {
+    n.max(2).next_power_of_two()
+}
+
+/// An estimate with its bootstrap percentile interval.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Estimate {
+    /// Point estimate on all rows.
+    pub value: f64,
+    /// 2.5th percentile of the bootstrap estimates.
+    pub low: f64,
+    /// 97.5th percentile.
+    pub high: f64,
+}
+
+/// One line of sobol.csv.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SobolRow {
+    /// The metric.
+    pub metric: String,
+    /// The factor (parameter or group).
+    pub parameter: String,
+    /// First-order index.
+    pub s1: Estimate,
+    /// Total index.
+    pub st: Estimate,
+}
+
+/// One line of s2.csv.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SecondOrderRow {
+    /// The metric.
+    pub metric: String,
+    /// First factor.
+    pub parameter_a: String,
+    /// Second factor.
+    pub parameter_b: String,
+    /// Second-order index.
+    pub s2: Estimate,
+}
+
+/// Everything a Sobol analysis found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SobolResult {
+    /// First-order and total indices.
+    pub rows: Vec<SobolRow>,
+    /// Second-order indices (when asked).
+    pub second_order: Vec<SecondOrderRow>,
+    /// Model evaluations made.
+    pub evaluations: u64,
+    /// Rows dropped for a non-finite output, per metric (metric name, count).
+    pub dropped: Vec<(String, u64)>,
+}
+
+/// Model outputs of the Saltelli design for one metric.
+struct Outputs<'a> {
+    a: &'a [f64],
+    b: &'a [f64],
+    ab: Vec<&'a [f64]>,
+    ba: Vec<&'a [f64]>,
+}
+
+/// Indices estimated on one set of rows.
+struct Indices {
+    s1: Vec<f64>,
+    st: Vec<f64>,
+    /// Upper triangle, row by row (empty without second order).
+    s2: Vec<f64>,
+}
+
+/// The indices on the rows `rows`.
+fn estimate(o: &Outputs, rows: &[u32]) -> Indices {
+    let n = rows.len() as f64;
+    let k = o.ab.len();
+    let mut sum = 0.0;
+    for &j in rows {
+        sum += o.a[j as usize] + o.b[j as usize];
+    }
+    let mean = sum / (2.0 * n);
+    let mut sum_sq = 0.0;
+    for &j in rows {
+        let (a, b) = (o.a[j as usize] - mean, o.b[j as usize] - mean);
+        sum_sq += a * a + b * b;
+    }
+    let variance = sum_sq / (2.0 * n);
+    let second = if o.ba.is_empty() {
+        0
+    } else {
+        k * (k.saturating_sub(1)) / 2
+    };
+    if variance <= (1e-12 * mean).powi(2) || variance.is_nan() {
+        // A constant output (up to rounding): nothing to apportion.
+        return Indices {
+            s1: vec![0.0; k],
+            st: vec![0.0; k],
+            s2: vec![0.0; second],
+        };
+    }
+    let mut s1 = Vec::with_capacity(k);
+    let mut st = Vec::with_capacity(k);
+    for ab in &o.ab {
+        let (mut first, mut total) = (0.0, 0.0);
+        for &j in rows {
+            let j = j as usize;
+            first += o.b[j] * (ab[j] - o.a[j]);
+            total += (o.a[j] - ab[j]) * (o.a[j] - ab[j]);
+        }
+        s1.push(first / n / variance);
+        st.push(total / (2.0 * n) / variance);
+    }
+    let mut s2 = Vec::new();
+    if !o.ba.is_empty() {
+        for i in 0..k {
+            for jf in i + 1..k {
+                let mut acc = 0.0;
+                for &r in rows {
+                    let r = r as usize;
+                    acc += o.ba[i][r] * o.ab[jf][r] - o.a[r] * o.b[r];
+                }
+                s2.push(acc / n / variance - s1[i] - s1[jf]);
+            }
+        }
+    }
+    Indices { s1, st, s2 }
+}
+
+/// Run a Sobol analysis of `metrics` (indices into `Model::outputs`).
+pub fn sobol(model: &Model, factors: &[Factor], metrics: &[usize], config: &SobolConfig) -> Result<SobolResult> {
+    let uncertain: Vec<usize> = factors.iter().flat_map(|f| f.inputs.iter().copied()).collect();
+    let k = uncertain.len();
+    if k == 0 {
+        return Err(Error::Config(
+            "the scenario has no uncertain parameters to analyse".into(),
+        ));
+    }
+    if 2 * k > MAX_DIMS {
+        return Err(Error::Config(format!(
+            "Sobol indices need 2k = {} dimensions; the sequence has {MAX_DIMS}",
+            2 * k
+        )));
+    }
+    let n = config.base_samples;
+    if !n.is_power_of_two() || n > 1 << 31 {
+        return Err(Error::Config(format!(
+            "the Sobol base sample size must be a power of two up to 2^31, got {n}"
+        )));
+    }
+    let sequence = Sobol::new(2 * k).expect("2k checked above");
+
+    // Input columns of A and B for every model input (fixed inputs stay empty: base value).
+    let mut a_cols: Vec<Vec<f64>> = vec![Vec::new(); model.inputs.len()];
+    let mut b_cols: Vec<Vec<f64>> = vec![Vec::new(); model.inputs.len()];
+    let columns: Vec<(Vec<f64>, Vec<f64>)> = uncertain
+        .par_iter()
+        .enumerate()
+        .map(|(c, &input)| {
+            let dist = &model.inputs[input].dist;
+            let a = (0..n as u32)
+                .map(|j| dist.quantile(sequence.scrambled(j, c, config.seed)))
+                .collect();
+            let b = (0..n as u32)
+                .map(|j| dist.quantile(sequence.scrambled(j, k + c, config.seed)))
+                .collect();
+            (a, b)
+        })
+        .collect();
+    for (&input, (a, b)) in uncertain.iter().zip(columns) {
+        a_cols[input] = a;
+        b_cols[input] = b;
+    }
+    let mix = |base: &[Vec<f64>], other: &[Vec<f64>], factor: &Factor| -> Vec<Vec<f64>> {
+        let mut cols = base.to_vec();
+        for &i in &factor.inputs {
+            cols[i] = other[i].clone();
+        }
+        cols
+    };
+    let f_a = evaluate_columns(model, &a_cols, metrics);
+    let f_b = evaluate_columns(model, &b_cols, metrics);
+    let f_ab: Vec<Vec<Vec<f64>>> = factors
+        .iter()
+        .map(|f| evaluate_columns(model, &mix(&a_cols, &b_cols, f), metrics))
+        .collect();
+    let f_ba: Vec<Vec<Vec<f64>>> = if config.second_order {
+        factors
+            .iter()
+            .map(|f| evaluate_columns(model, &mix(&b_cols, &a_cols, f), metrics))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let blocks = 2 + factors.len() * if config.second_order { 2 } else { 1 };
+
+    let mut result = SobolResult {
+        rows: Vec::new(),
+        second_order: Vec::new(),
+        evaluations: (blocks * n) as u64,
+        dropped: Vec::new(),
+    };
+    for (mi, &metric) in metrics.iter().enumerate() {
+        let name = &model.outputs[metric].name;
+        let outputs = Outputs {
+            a: &f_a[mi],
+            b: &f_b[mi],
+            ab: f_ab.iter().map(|block| block[mi].as_slice()).collect(),
+            ba: f_ba.iter().map(|block| block[mi].as_slice()).collect(),
+        };
+        let finite = |j: usize| {
+            outputs.a[j].is_finite()
+                && outputs.b[j].is_finite()
+                && outputs.ab.iter().all(|c| c[j].is_finite())
+                && outputs.ba.iter().all(|c| c[j].is_finite())
+        };
+        let rows: Vec<u32> = (0..n).filter(|&j| finite(j)).map(|j| j as u32).collect();
+        result.dropped.push((name.clone(), (n - rows.len()) as u64));
+        if rows.len() < 2 {
+            return Err(Error::Config(format!(
+                "metric '{name}': fewer than two Sobol rows have finite outputs"
+            )));
+        }
+        let point = estimate(&outputs, &rows);
+        let boot: Vec<Indices> = (0..config.bootstrap)
+            .into_par_iter()
+            .map(|r| {
+                let mut rng = purpose_rng(config.seed, Purpose::Bootstrap, (mi * config.bootstrap + r) as u64);
+                let len = rows.len() as u64;
+                let resample: Vec<u32> = (0..rows.len())
+                    .map(|_| rows[(rand::Rng::next_u64(&mut rng) % len) as usize])
+                    .collect();
+                estimate(&outputs, &resample)
+            })
+            .collect();
+        let interval = |value: f64, pick: &dyn Fn(&Indices) -> f64| -> Estimate {
+            if boot.is_empty() {
+                return Estimate {
+                    value,
+                    low: f64::NAN,
+                    high: f64::NAN,
+                };
+            }
+            let mut values: Vec<f64> = boot.iter().map(pick).collect();
+            let (low, high) = percentile_interval(&mut values);
+            Estimate { value, low, high }
+        };
+        for (i, factor) in factors.iter().enumerate() {
+            result.rows.push(SobolRow {
+                metric: name.clone(),
+                parameter: factor.name.clone(),
+                s1: interval(point.s1[i], &|b| b.s1[i]),
+                st: interval(point.st[i], &|b| b.st[i]),
+            });
+        }
+        let pairs = (0..factors.len()).flat_map(|i| (i + 1..factors.len()).map(move |j| (i, j)));
+        for (p, (i, j)) in pairs.enumerate().take(point.s2.len()) {
+            result.second_order.push(SecondOrderRow {
+                metric: name.clone(),
+                parameter_a: factors[i].name.clone(),
+                parameter_b: factors[j].name.clone(),
+                s2: interval(point.s2[p], &|b| b.s2[p]),
+            });
+        }
+    }
+    Ok(result)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn powers_of_two() {
+        assert_eq!(round_to_power_of_two(1000), 1024);
+        assert_eq!(round_to_power_of_two(1024), 1024);
+        assert_eq!(round_to_power_of_two(0), 2);
+    }
+
+    #[test]
+    fn estimators_on_an_additive_function_by_hand() {
+        // f = x1 + 2·x2 on a tiny design where A_B^i can be written down.
+        let (a1, a2) = ([0.0, 1.0, 0.0, 1.0], [1.0, 0.0, 1.0, 0.0]);
+        let (b1, b2) = ([1.0, 0.0, 0.0, 1.0], [1.0, 0.0, 0.5, 0.5]);
+        let f = |x1: f64, x2: f64| x1 + 2.0 * x2;
+        let fa: Vec<f64> = (0..4).map(|j| f(a1[j], a2[j])).collect();
+        let fb: Vec<f64> = (0..4).map(|j| f(b1[j], b2[j])).collect();
+        let fab1: Vec<f64> = (0..4).map(|j| f(b1[j], a2[j])).collect();
+        let fab2: Vec<f64> = (0..4).map(|j| f(a1[j], b2[j])).collect();
+        let o = Outputs {
+            a: &fa,
+            b: &fb,
+            ab: vec![&fab1, &fab2],
+            ba: Vec::new(),
+        };
+        let rows = [0, 1, 2, 3];
+        let Indices { s1, st, .. } = estimate(&o, &rows);
+        let all: Vec<f64> = fa.iter().chain(&fb).copied().collect();
+        let mean = all.iter().sum::<f64>() / 8.0;
+        let var = all.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / 8.0;
+        let s1_1: f64 = (0..4).map(|j| fb[j] * (fab1[j] - fa[j])).sum::<f64>() / 4.0 / var;
+        let st_2: f64 = (0..4).map(|j| (fa[j] - fab2[j]).powi(2)).sum::<f64>() / 8.0 / var;
+        assert!((s1[0] - s1_1).abs() < 1e-15 && (st[1] - st_2).abs() < 1e-15);
+    }
+}
