@@ -89,5 +89,28 @@ fn run(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, dists, model, run);
+fn sensitivity(c: &mut Criterion) {
+    use cradle::sensitivity::{self, sobol};
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/headline.toml");
+    let scenario = Scenario::load(path).expect("the headline scenario loads");
+    let model = Model::compile(&scenario);
+    let factors = sensitivity::factors(&scenario, &model);
+    let metrics = sensitivity::resolve_metrics(&model, &["net_savings".to_string()]).expect("a metric");
+    let mut group = c.benchmark_group("sensitivity");
+    group.sample_size(10);
+    let n = 1 << 13;
+    group.throughput(Throughput::Elements((n * (factors.len() + 2)) as u64));
+    let config = sobol::SobolConfig {
+        base_samples: n,
+        seed: 1,
+        bootstrap: 1000,
+        second_order: false,
+    };
+    group.bench_function("sobol_2^13_bootstrap_1000", |b| {
+        b.iter(|| sobol::sobol(&model, &factors, &metrics, &config).expect("runs"))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, dists, model, run, sensitivity);
 criterion_main!(benches);
