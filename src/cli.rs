@@ -26,6 +26,31 @@ pub enum Cmd {
     Run(RunArgs),
     /// Which inputs drive a metric: tornado, switching values, Sobol, PRCC, Morris.
     Sensitivity(SensitivityArgs),
+    /// Several scenarios side by side, on common random numbers.
+    Compare(CompareArgs),
+}
+
+/// Arguments of `cradle compare`.
+#[derive(Debug, clap::Args)]
+pub struct CompareArgs {
+    /// Scenario files; differences are taken from the first.
+    #[arg(required = true, num_args = 1..)]
+    pub scenarios: Vec<PathBuf>,
+    /// Iterations per scenario (default: the first scenario's [settings], else 100000).
+    #[arg(short = 'n', long = "iterations", value_name = "N")]
+    pub iterations: Option<u64>,
+    /// Seed (default: the first scenario's [settings] seed).
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long, value_name = "T")]
+    pub threads: Option<usize>,
+    /// Output directory (default: out/compare/).
+    #[arg(short = 'o', long = "out", value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// No table on stdout.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
 }
 
 /// A sensitivity method.

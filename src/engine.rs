@@ -93,12 +93,8 @@ struct ThreadState {
     sketches: Vec<Sketch>,
 }
 
-fn chunk_len(cfg: &RunConfig, index: u64) -> usize {
-    let start = index * CHUNK_SIZE as u64;
-    (cfg.iterations - start).min(CHUNK_SIZE as u64) as usize
-}
-
-fn output_slice<'a>(ws: &'a Workspace, op: Operand, len: usize, scratch: &'a mut Vec<f64>) -> &'a [f64] {
+/// The values of an output over a chunk (a constant is spread into `scratch`).
+pub(crate) fn output_slice<'a>(ws: &'a Workspace, op: Operand, len: usize, scratch: &'a mut Vec<f64>) -> &'a [f64] {
     match op {
         Operand::Slot(s) => &ws.cols[s][..len],
         Operand::Const(c) => {
@@ -109,8 +105,7 @@ fn output_slice<'a>(ws: &'a Workspace, op: Operand, len: usize, scratch: &'a mut
     }
 }
 
-fn run_chunk(model: &Model, cfg: &RunConfig, index: u64, state: &mut ThreadState) -> ChunkSummary {
-    let len = chunk_len(cfg, index);
+fn run_chunk(model: &Model, cfg: &RunConfig, index: u64, len: usize, state: &mut ThreadState) -> ChunkSummary {
     let ws = &mut state.ws;
     sampling::fill_monte_carlo(model, ws, cfg.seed, index, len);
     model.evaluate(ws, len);
@@ -152,73 +147,88 @@ fn run_chunk(model: &Model, cfg: &RunConfig, index: u64, state: &mut ThreadState
     }
 }
 
+/// A rayon pool of `threads` workers (all cores when `None`).
+pub(crate) fn pool(threads: Option<usize>) -> Result<rayon::ThreadPool> {
+    let mut builder = rayon::ThreadPoolBuilder::new();
+    if let Some(t) = threads {
+        if t == 0 {
+            return Err(Error::Config("--threads must be at least 1".into()));
+        }
+        builder = builder.num_threads(t);
+    }
+    builder.build().map_err(|e| Error::Config(format!("cannot start {} worker threads: {e}", threads.unwrap_or(0))))
+}
+
+/// The deterministic chunk loop every runner shares. Chunks of `iterations`
+/// run in waves of [`WAVE_CHUNKS`] on `pool`; each worker thread owns one
+/// `S` (made by `make_state`) for the whole run; `work(state, chunk, len)`
+/// returns a per-chunk result, and `on_wave` receives each wave's results
+/// **in chunk order** with the number of iterations done. Returns the
+/// worker states, whose contents must merge order-free (integer counts).
+pub(crate) fn run_chunks<S: Send, C: Send>(
+    iterations: u64,
+    pool: &rayon::ThreadPool,
+    make_state: impl Fn() -> S,
+    work: impl Fn(&mut S, u64, usize) -> C + Sync,
+    mut on_wave: impl FnMut(Vec<C>, u64) -> Result<()>,
+) -> Result<Vec<S>> {
+    let n_chunks = iterations.div_ceil(CHUNK_SIZE as u64);
+    let states: Vec<Mutex<S>> = (0..pool.current_num_threads()).map(|_| Mutex::new(make_state())).collect();
+    let mut wave_start = 0;
+    while wave_start < n_chunks {
+        let wave_end = (wave_start + WAVE_CHUNKS).min(n_chunks);
+        // `collect` on an indexed parallel iterator keeps chunk order.
+        let results: Vec<C> = pool.install(|| {
+            (wave_start as usize..wave_end as usize)
+                .into_par_iter()
+                .map(|index| {
+                    let thread = rayon::current_thread_index().unwrap_or(0);
+                    let mut state = states[thread].lock().expect("a worker panicked");
+                    let start = index as u64 * CHUNK_SIZE as u64;
+                    let len = (iterations - start).min(CHUNK_SIZE as u64) as usize;
+                    work(&mut state, index as u64, len)
+                })
+                .collect()
+        });
+        on_wave(results, (wave_end * CHUNK_SIZE as u64).min(iterations))?;
+        wave_start = wave_end;
+    }
+    Ok(states.into_iter().map(|s| s.into_inner().expect("a worker panicked")).collect())
+}
+
 /// Run the model `cfg.iterations` times. Results are bit-identical for any
 /// thread count.
 pub fn run(model: &Model, cfg: &RunConfig, observer: &mut dyn Observer) -> Result<RunResult> {
     if cfg.iterations == 0 {
         return Err(Error::Config("iterations must be at least 1".into()));
     }
-    let mut builder = rayon::ThreadPoolBuilder::new();
-    if let Some(t) = cfg.threads {
-        if t == 0 {
-            return Err(Error::Config("--threads must be at least 1".into()));
-        }
-        builder = builder.num_threads(t);
-    }
-    let pool = builder
-        .build()
-        .map_err(|e| Error::Config(format!("cannot start {} worker threads: {e}", cfg.threads.unwrap_or(0))))?;
-    let threads = pool.current_num_threads();
+    let pool = pool(cfg.threads)?;
     let n_outputs = model.outputs.len();
-    let n_chunks = cfg.iterations.div_ceil(CHUNK_SIZE as u64);
     let mut outputs = vec![OutputStats::default(); n_outputs];
-    let states: Vec<Mutex<ThreadState>> = (0..threads)
-        .map(|_| {
-            Mutex::new(ThreadState {
-                ws: model.workspace(CHUNK_SIZE),
-                sketches: vec![Sketch::default(); n_outputs],
-            })
-        })
-        .collect();
     let mut nonfinite_iterations = 0;
-    let mut wave_start = 0;
-    while wave_start < n_chunks {
-        let wave_end = (wave_start + WAVE_CHUNKS).min(n_chunks);
-        // `collect` on an indexed parallel iterator keeps chunk order.
-        let chunks: Vec<ChunkSummary> = pool.install(|| {
-            (wave_start as usize..wave_end as usize)
-                .into_par_iter()
-                .map(|index| {
-                    let thread = rayon::current_thread_index().unwrap_or(0);
-                    let mut state = states[thread].lock().expect("a worker panicked");
-                    run_chunk(model, cfg, index as u64, &mut state)
-                })
-                .collect()
-        });
-        for chunk in &chunks {
-            for (stats, m) in outputs.iter_mut().zip(&chunk.moments) {
-                stats.moments.merge(m);
+    let states = run_chunks(
+        cfg.iterations,
+        &pool,
+        || ThreadState { ws: model.workspace(CHUNK_SIZE), sketches: vec![Sketch::default(); n_outputs] },
+        |state, index, len| run_chunk(model, cfg, index, len, state),
+        |chunks, done| {
+            for chunk in &chunks {
+                for (stats, m) in outputs.iter_mut().zip(&chunk.moments) {
+                    stats.moments.merge(m);
+                }
+                nonfinite_iterations += chunk.nonfinite_rows;
+                if let Some(block) = &chunk.samples {
+                    observer.samples(block)?;
+                }
             }
-            nonfinite_iterations += chunk.nonfinite_rows;
-            if let Some(block) = &chunk.samples {
-                observer.samples(block)?;
-            }
-        }
-        let done = (wave_end * CHUNK_SIZE as u64).min(cfg.iterations);
-        observer.progress(done, cfg.iterations);
-        wave_start = wave_end;
-    }
+            observer.progress(done, cfg.iterations);
+            Ok(())
+        },
+    )?;
     for state in states {
-        let state = state.into_inner().expect("a worker panicked");
         for (stats, sketch) in outputs.iter_mut().zip(&state.sketches) {
             stats.sketch.merge(sketch);
         }
     }
-    Ok(RunResult {
-        iterations: cfg.iterations,
-        seed: cfg.seed,
-        outputs,
-        nonfinite_iterations,
-        threads,
-    })
+    Ok(RunResult { iterations: cfg.iterations, seed: cfg.seed, outputs, nonfinite_iterations, threads: pool.current_num_threads() })
 }

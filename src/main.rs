@@ -14,7 +14,7 @@ use clap::Parser;
 use cradle::output::{self, RunInfo, SampleWriter};
 use cradle::{Model, RunConfig, Scenario, engine};
 
-use crate::cli::{Cli, Cmd, Method, RunArgs, SensitivityArgs};
+use crate::cli::{Cli, Cmd, CompareArgs, Method, RunArgs, SensitivityArgs};
 use cradle::output::sensitivity as sens_out;
 use cradle::sensitivity::{self, morris, prcc, sobol, threshold, tornado};
 
@@ -38,7 +38,36 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Cmd::Check { scenario } => check(&scenario),
         Cmd::Run(args) => run(args),
         Cmd::Sensitivity(args) => sensitivity(args),
+        Cmd::Compare(args) => compare(args),
     }
+}
+
+fn compare(args: CompareArgs) -> anyhow::Result<()> {
+    let scenarios: Vec<Scenario> = args.scenarios.iter().map(load).collect::<anyhow::Result<_>>()?;
+    let models: Vec<Model> = scenarios.iter().map(Model::compile).collect();
+    let labelled: Vec<(String, &Model)> = scenarios
+        .iter()
+        .zip(&models)
+        .map(|(s, m)| (s.path.file_stem().map_or_else(|| s.path.display().to_string(), |x| x.to_string_lossy().into_owned()), m))
+        .collect();
+    let config = RunConfig {
+        iterations: args.iterations.unwrap_or(scenarios[0].settings.iterations),
+        seed: args.seed.unwrap_or(scenarios[0].settings.seed),
+        threads: args.threads,
+        keep_samples: false,
+    };
+    if config.iterations == 0 {
+        return Err(cradle::Error::Config("-n/--iterations must be at least 1".into()).into());
+    }
+    let out_dir = args.out.clone().unwrap_or_else(|| PathBuf::from("out").join("compare"));
+    output::prepare_dir(&out_dir).context("preparing the output directory")?;
+    let start = Instant::now();
+    let comparison = cradle::compare::compare(&labelled, &config)?;
+    output::comparison::write_comparison(&out_dir, &comparison)?;
+    if !args.quiet {
+        print!("{}", terminal::compare_table(&comparison, start.elapsed().as_secs_f64(), &out_dir));
+    }
+    Ok(())
 }
 
 fn default_out(scenario: &std::path::Path) -> PathBuf {

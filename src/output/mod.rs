@@ -3,6 +3,7 @@
 //! reads back to the same f64); an empty cell means "not defined".
 
 mod atomic;
+pub mod comparison;
 mod report;
 mod samples;
 pub mod sensitivity;

@@ -1,10 +1,11 @@
 //! Sampling designs: how the input columns of a chunk are filled.
 //!
-//! The only design so far is plain Monte Carlo: each chunk has its own
-//! ChaCha8 stream, derived from (seed, chunk index) by [`chunk_rng`], and
-//! each input column is filled in scenario order from that stream. So the
-//! draws of an iteration depend only on the seed and its chunk, never on
-//! which thread ran it.
+//! The only design so far is plain Monte Carlo. Every parameter has its own
+//! ChaCha8 stream in every chunk, derived from (seed, parameter name, chunk
+//! index) by [`parameter_rng`]. So the draws of an iteration depend only on
+//! the seed and its chunk, never on which thread ran it; and a parameter
+//! draws the same random numbers in every scenario that has it, whatever
+//! else the scenario contains (common random numbers for `cradle compare`).
 
 mod joe_kuo;
 pub mod sobol;
@@ -21,6 +22,30 @@ use crate::model::{Model, Workspace};
 /// would make chunk 1 of seed 1 equal chunk 0 of seed 2.)
 pub fn chunk_rng(seed: u64, chunk: u64) -> ChaCha8Rng {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream(chunk);
+    rng
+}
+
+/// 64-bit FNV-1a hash of a name (Fowler, Noll & Vo): a stable, portable
+/// key for a parameter's stream.
+fn fnv1a(name: &str) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in name.bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    hash
+}
+
+/// The random stream of parameter `name` in chunk `chunk` of a run with
+/// `seed`: ChaCha8 keyed by (seed, hash of the name), with the chunk index as
+/// its stream number.
+pub fn parameter_rng(seed: u64, name: &str, chunk: u64) -> ChaCha8Rng {
+    let mut key = [0u8; 32];
+    key[..8].copy_from_slice(&seed.to_le_bytes());
+    key[8..16].copy_from_slice(&fnv1a(name).to_le_bytes());
+    key[16..24].copy_from_slice(b"cradle-p");
+    let mut rng = ChaCha8Rng::from_seed(key);
     rng.set_stream(chunk);
     rng
 }
@@ -45,10 +70,14 @@ pub fn purpose_rng(seed: u64, purpose: Purpose, index: u64) -> ChaCha8Rng {
 }
 
 /// Fill the first `len` rows of every random input's column with
-/// independent Monte Carlo draws from chunk `chunk`'s stream.
+/// independent Monte Carlo draws, each from its own stream for this chunk.
 pub fn fill_monte_carlo(model: &Model, ws: &mut Workspace, seed: u64, chunk: u64, len: usize) {
-    let mut rng = chunk_rng(seed, chunk);
     for input in &model.inputs {
+        if input.dist.is_fixed() {
+            ws.cols[input.slot][..len].fill(input.base);
+            continue;
+        }
+        let mut rng = parameter_rng(seed, &input.name, chunk);
         input.dist.fill(&mut rng, &mut ws.cols[input.slot][..len]);
     }
 }
@@ -64,5 +93,10 @@ mod tests {
         assert_ne!(first(1, 1), first(2, 0));
         assert_ne!(first(1, 0), first(1, 1));
         assert_eq!(first(5, 9), first(5, 9));
+        let param = |seed, name, chunk| parameter_rng(seed, name, chunk).next_u64();
+        assert_ne!(param(1, "a", 0), param(1, "b", 0));
+        assert_ne!(param(1, "a", 0), param(1, "a", 1));
+        assert_ne!(param(1, "a", 0), param(2, "a", 0));
+        assert_eq!(param(1, "a", 3), param(1, "a", 3));
     }
 }

@@ -1,0 +1,169 @@
+//! `cradle compare`: several scenarios side by side on common random numbers.
+//!
+//! Every parameter draws from its own stream, keyed by the seed and its
+//! name (`sampling::parameter_rng`), so a parameter that two scenarios share
+//! takes the same random numbers in both. Iteration i of every scenario is
+//! evaluated in the same chunk, and the paired difference from the first
+//! scenario, metric_s(i) − metric_1(i), is summarised like any other output.
+//! Differences therefore come from the assumptions, not from the noise: the
+//! interval of a difference is much narrower than the intervals of the two
+//! scenarios it separates.
+
+use crate::engine::{CHUNK_SIZE, RunConfig, output_slice, pool, run_chunks};
+use crate::error::{Error, Result};
+use crate::model::{Model, Workspace};
+use crate::sampling;
+use crate::stats::{Moments, OutputStats, Sketch};
+
+/// The result of a comparison.
+#[derive(Debug, Clone)]
+pub struct Comparison {
+    /// Scenario labels, in the order given (the first is the baseline).
+    pub scenarios: Vec<String>,
+    /// Every metric any scenario has, in order of first appearance.
+    pub metrics: Vec<String>,
+    /// `[scenario][metric]`: the published value to test against, if any.
+    pub claims: Vec<Vec<Option<f64>>>,
+    /// `[scenario][metric]`: statistics of the metric (None where the scenario lacks it).
+    pub levels: Vec<Vec<Option<OutputStats>>>,
+    /// `[scenario][metric]`: statistics of metric_s − metric_first (None for the
+    /// baseline itself and where either lacks the metric).
+    pub differences: Vec<Vec<Option<OutputStats>>>,
+    /// Iterations per scenario.
+    pub iterations: u64,
+    /// Seed.
+    pub seed: u64,
+    /// Threads used.
+    pub threads: usize,
+}
+
+struct State {
+    workspaces: Vec<Workspace>,
+    /// `[scenario][metric]` level sketches, then difference sketches.
+    levels: Vec<Vec<Sketch>>,
+    differences: Vec<Vec<Sketch>>,
+}
+
+type ChunkMoments = (Vec<Vec<Option<Moments>>>, Vec<Vec<Option<Moments>>>);
+
+/// Run `models` (label, model) on common random numbers.
+pub fn compare(models: &[(String, &Model)], cfg: &RunConfig) -> Result<Comparison> {
+    if models.is_empty() {
+        return Err(Error::Config("compare needs at least one scenario".into()));
+    }
+    if cfg.iterations == 0 {
+        return Err(Error::Config("iterations must be at least 1".into()));
+    }
+    let mut metrics: Vec<String> = Vec::new();
+    for (_, m) in models {
+        for o in &m.outputs[..m.n_metrics] {
+            if !metrics.contains(&o.name) {
+                metrics.push(o.name.clone());
+            }
+        }
+    }
+    // index[s][k]: position of metric k in model s's outputs.
+    let index: Vec<Vec<Option<usize>>> = models
+        .iter()
+        .map(|(_, m)| metrics.iter().map(|name| m.outputs[..m.n_metrics].iter().position(|o| &o.name == name)).collect())
+        .collect();
+    let claims: Vec<Vec<Option<f64>>> = models
+        .iter()
+        .zip(&index)
+        .map(|((_, m), idx)| idx.iter().map(|i| i.and_then(|i| m.outputs[i].claim)).collect())
+        .collect();
+    let (n_s, n_m) = (models.len(), metrics.len());
+    let pool = pool(cfg.threads)?;
+    let mut level_moments = vec![vec![Moments::default(); n_m]; n_s];
+    let mut diff_moments = vec![vec![Moments::default(); n_m]; n_s];
+    let states = run_chunks(
+        cfg.iterations,
+        &pool,
+        || State {
+            workspaces: models.iter().map(|(_, m)| m.workspace(CHUNK_SIZE)).collect(),
+            levels: vec![vec![Sketch::default(); n_m]; n_s],
+            differences: vec![vec![Sketch::default(); n_m]; n_s],
+        },
+        |state, chunk, len| -> ChunkMoments {
+            for ((_, model), ws) in models.iter().zip(state.workspaces.iter_mut()) {
+                sampling::fill_monte_carlo(model, ws, cfg.seed, chunk, len);
+                model.evaluate(ws, len);
+            }
+            let mut levels = vec![vec![None; n_m]; n_s];
+            let mut differences = vec![vec![None; n_m]; n_s];
+            let (mut scratch, mut base_scratch) = (Vec::new(), Vec::new());
+            let mut difference = vec![0.0; len];
+            for s in 0..n_s {
+                let model = models[s].1;
+                for k in 0..n_m {
+                    let Some(o) = index[s][k] else { continue };
+                    let values = output_slice(&state.workspaces[s], model.outputs[o].operand, len, &mut scratch);
+                    levels[s][k] = Some(Moments::of(values, claims[s][k]));
+                    state.levels[s][k].add_all(values);
+                    if s == 0 {
+                        continue;
+                    }
+                    let Some(b) = index[0][k] else { continue };
+                    let base = output_slice(&state.workspaces[0], models[0].1.outputs[b].operand, len, &mut base_scratch);
+                    for ((d, v), b) in difference.iter_mut().zip(values).zip(base) {
+                        *d = v - b;
+                    }
+                    differences[s][k] = Some(Moments::of(&difference, None));
+                    state.differences[s][k].add_all(&difference);
+                }
+            }
+            (levels, differences)
+        },
+        |chunks, _done| {
+            for (levels, differences) in &chunks {
+                for s in 0..n_s {
+                    for k in 0..n_m {
+                        if let Some(m) = &levels[s][k] {
+                            level_moments[s][k].merge(m);
+                        }
+                        if let Some(m) = &differences[s][k] {
+                            diff_moments[s][k].merge(m);
+                        }
+                    }
+                }
+            }
+            Ok(())
+        },
+    )?;
+    let mut level_sketches = vec![vec![Sketch::default(); n_m]; n_s];
+    let mut diff_sketches = vec![vec![Sketch::default(); n_m]; n_s];
+    for state in &states {
+        for s in 0..n_s {
+            for k in 0..n_m {
+                level_sketches[s][k].merge(&state.levels[s][k]);
+                diff_sketches[s][k].merge(&state.differences[s][k]);
+            }
+        }
+    }
+    let assemble = |moments: Vec<Vec<Moments>>, sketches: Vec<Vec<Sketch>>, present: &dyn Fn(usize, usize) -> bool| {
+        moments
+            .into_iter()
+            .zip(sketches)
+            .enumerate()
+            .map(|(s, (ms, ss))| {
+                ms.into_iter()
+                    .zip(ss)
+                    .enumerate()
+                    .map(|(k, (moments, sketch))| present(s, k).then_some(OutputStats { moments, sketch }))
+                    .collect()
+            })
+            .collect()
+    };
+    let levels = assemble(level_moments, level_sketches, &|s, k| index[s][k].is_some());
+    let differences = assemble(diff_moments, diff_sketches, &|s, k| s > 0 && index[s][k].is_some() && index[0][k].is_some());
+    Ok(Comparison {
+        scenarios: models.iter().map(|(label, _)| label.clone()).collect(),
+        metrics,
+        claims,
+        levels,
+        differences,
+        iterations: cfg.iterations,
+        seed: cfg.seed,
+        threads: pool.current_num_threads(),
+    })
+}
