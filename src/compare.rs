@@ -65,7 +65,12 @@ pub fn compare(models: &[(String, &Model)], cfg: &RunConfig) -> Result<Compariso
     // index[s][k]: position of metric k in model s's outputs.
     let index: Vec<Vec<Option<usize>>> = models
         .iter()
-        .map(|(_, m)| metrics.iter().map(|name| m.outputs[..m.n_metrics].iter().position(|o| &o.name == name)).collect())
+        .map(|(_, m)| {
+            metrics
+                .iter()
+                .map(|name| m.outputs[..m.n_metrics].iter().position(|o| &o.name == name))
+                .collect()
+        })
         .collect();
     let claims: Vec<Vec<Option<f64>>> = models
         .iter()
@@ -104,7 +109,12 @@ pub fn compare(models: &[(String, &Model)], cfg: &RunConfig) -> Result<Compariso
                         continue;
                     }
                     let Some(b) = index[0][k] else { continue };
-                    let base = output_slice(&state.workspaces[0], models[0].1.outputs[b].operand, len, &mut base_scratch);
+                    let base = output_slice(
+                        &state.workspaces[0],
+                        models[0].1.outputs[b].operand,
+                        len,
+                        &mut base_scratch,
+                    );
                     for ((d, v), b) in difference.iter_mut().zip(values).zip(base) {
                         *d = v - b;
                     }
@@ -155,7 +165,9 @@ pub fn compare(models: &[(String, &Model)], cfg: &RunConfig) -> Result<Compariso
             .collect()
     };
     let levels = assemble(level_moments, level_sketches, &|s, k| index[s][k].is_some());
-    let differences = assemble(diff_moments, diff_sketches, &|s, k| s > 0 && index[s][k].is_some() && index[0][k].is_some());
+    let differences = assemble(diff_moments, diff_sketches, &|s, k| {
+        s > 0 && index[s][k].is_some() && index[0][k].is_some()
+    });
     Ok(Comparison {
         scenarios: models.iter().map(|(label, _)| label.clone()).collect(),
         metrics,

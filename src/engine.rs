@@ -156,7 +156,9 @@ pub(crate) fn pool(threads: Option<usize>) -> Result<rayon::ThreadPool> {
         }
         builder = builder.num_threads(t);
     }
-    builder.build().map_err(|e| Error::Config(format!("cannot start {} worker threads: {e}", threads.unwrap_or(0))))
+    builder
+        .build()
+        .map_err(|e| Error::Config(format!("cannot start {} worker threads: {e}", threads.unwrap_or(0))))
 }
 
 /// The deterministic chunk loop every runner shares. Chunks of `iterations`
@@ -173,7 +175,9 @@ pub(crate) fn run_chunks<S: Send, C: Send>(
     mut on_wave: impl FnMut(Vec<C>, u64) -> Result<()>,
 ) -> Result<Vec<S>> {
     let n_chunks = iterations.div_ceil(CHUNK_SIZE as u64);
-    let states: Vec<Mutex<S>> = (0..pool.current_num_threads()).map(|_| Mutex::new(make_state())).collect();
+    let states: Vec<Mutex<S>> = (0..pool.current_num_threads())
+        .map(|_| Mutex::new(make_state()))
+        .collect();
     let mut wave_start = 0;
     while wave_start < n_chunks {
         let wave_end = (wave_start + WAVE_CHUNKS).min(n_chunks);
@@ -193,7 +197,10 @@ pub(crate) fn run_chunks<S: Send, C: Send>(
         on_wave(results, (wave_end * CHUNK_SIZE as u64).min(iterations))?;
         wave_start = wave_end;
     }
-    Ok(states.into_iter().map(|s| s.into_inner().expect("a worker panicked")).collect())
+    Ok(states
+        .into_iter()
+        .map(|s| s.into_inner().expect("a worker panicked"))
+        .collect())
 }
 
 /// Run the model `cfg.iterations` times. Results are bit-identical for any
@@ -209,7 +216,10 @@ pub fn run(model: &Model, cfg: &RunConfig, observer: &mut dyn Observer) -> Resul
     let states = run_chunks(
         cfg.iterations,
         &pool,
-        || ThreadState { ws: model.workspace(CHUNK_SIZE), sketches: vec![Sketch::default(); n_outputs] },
+        || ThreadState {
+            ws: model.workspace(CHUNK_SIZE),
+            sketches: vec![Sketch::default(); n_outputs],
+        },
         |state, index, len| run_chunk(model, cfg, index, len, state),
         |chunks, done| {
             for chunk in &chunks {
@@ -230,5 +240,11 @@ pub fn run(model: &Model, cfg: &RunConfig, observer: &mut dyn Observer) -> Resul
             stats.sketch.merge(sketch);
         }
     }
-    Ok(RunResult { iterations: cfg.iterations, seed: cfg.seed, outputs, nonfinite_iterations, threads: pool.current_num_threads() })
+    Ok(RunResult {
+        iterations: cfg.iterations,
+        seed: cfg.seed,
+        outputs,
+        nonfinite_iterations,
+        threads: pool.current_num_threads(),
+    })
 }

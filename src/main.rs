@@ -48,7 +48,14 @@ fn compare(args: CompareArgs) -> anyhow::Result<()> {
     let labelled: Vec<(String, &Model)> = scenarios
         .iter()
         .zip(&models)
-        .map(|(s, m)| (s.path.file_stem().map_or_else(|| s.path.display().to_string(), |x| x.to_string_lossy().into_owned()), m))
+        .map(|(s, m)| {
+            (
+                s.path
+                    .file_stem()
+                    .map_or_else(|| s.path.display().to_string(), |x| x.to_string_lossy().into_owned()),
+                m,
+            )
+        })
         .collect();
     let config = RunConfig {
         iterations: args.iterations.unwrap_or(scenarios[0].settings.iterations),
@@ -65,7 +72,10 @@ fn compare(args: CompareArgs) -> anyhow::Result<()> {
     let comparison = cradle::compare::compare(&labelled, &config)?;
     output::comparison::write_comparison(&out_dir, &comparison)?;
     if !args.quiet {
-        print!("{}", terminal::compare_table(&comparison, start.elapsed().as_secs_f64(), &out_dir));
+        print!(
+            "{}",
+            terminal::compare_table(&comparison, start.elapsed().as_secs_f64(), &out_dir)
+        );
     }
     Ok(())
 }

@@ -160,7 +160,11 @@ pub fn compare_table(c: &cradle::compare::Comparison, elapsed_s: f64, dir: &Path
     );
     for (k, metric) in c.metrics.iter().enumerate() {
         let _ = writeln!(s, "{}", label(metric));
-        let _ = writeln!(s, "  {:<28} {:>16} {:>34} {:>9} {:>9} {:>30}", "scenario", "mean", "95% range", "P(claim)", "P(> 0)", "difference from first (95% CI)");
+        let _ = writeln!(
+            s,
+            "  {:<28} {:>16} {:>34} {:>9} {:>9} {:>30}",
+            "scenario", "mean", "95% range", "P(claim)", "P(> 0)", "difference from first (95% CI)"
+        );
         for (i, scenario) in c.scenarios.iter().enumerate() {
             let Some(stats) = &c.levels[i][k] else { continue };
             let r = summarise(stats, c.claims[i][k]);
@@ -168,10 +172,24 @@ pub fn compare_table(c: &cradle::compare::Comparison, elapsed_s: f64, dir: &Path
             let claim = r.prob_meets_claim.map_or_else(String::new, |p| format!("{p:.3}"));
             let diff = c.differences[i][k].as_ref().map_or_else(String::new, |d| {
                 let d = summarise(d, None);
-                format!("{} ({} to {})", short(d.mean), short(d.mean_ci_low), short(d.mean_ci_high))
+                format!(
+                    "{} ({} to {})",
+                    short(d.mean),
+                    short(d.mean_ci_low),
+                    short(d.mean_ci_high)
+                )
             });
             let range = format!("{} – {}", short(r.percentiles[0]), short(r.percentiles[6]));
-            let _ = writeln!(s, "  {:<28} {:>16} {:>34} {:>9} {:>9.3} {:>30}", scenario, short(r.mean), range, claim, r.prob_positive, diff);
+            let _ = writeln!(
+                s,
+                "  {:<28} {:>16} {:>34} {:>9} {:>9.3} {:>30}",
+                scenario,
+                short(r.mean),
+                range,
+                claim,
+                r.prob_positive,
+                diff
+            );
         }
         let _ = writeln!(s);
     }

@@ -77,5 +77,8 @@ pub fn write_comparison(dir: &Path, c: &Comparison) -> Result<Vec<PathBuf>> {
             }
         }
     }
-    Ok(vec![write_csv(dir, "compare.csv", levels)?, write_csv(dir, "compare_diff.csv", diffs)?])
+    Ok(vec![
+        write_csv(dir, "compare.csv", levels)?,
+        write_csv(dir, "compare_diff.csv", diffs)?,
+    ])
 }
