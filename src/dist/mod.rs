@@ -16,6 +16,11 @@ use statrs::function::gamma::{gamma_lr, ln_gamma};
 
 use crate::special::{norm_cdf, norm_inv};
 
+mod table;
+
+use std::sync::Arc;
+pub use table::{QuantileTable, polished_inverse};
+
 /// z such that Φ(z) = 0.975 (two-sided 95%).
 pub const Z95: f64 = 1.959_963_984_540_054;
 /// z such that Φ(z) = 0.95 (two-sided 90%).
@@ -76,6 +81,7 @@ pub struct BetaShape {
     gamma_a: rand_distr::Gamma<f64>,
     gamma_b: rand_distr::Gamma<f64>,
     quantile: StatBeta,
+    table: Option<Arc<QuantileTable>>,
 }
 
 impl BetaShape {
@@ -92,6 +98,30 @@ impl BetaShape {
             gamma_a: gamma(alpha)?,
             gamma_b: gamma(beta)?,
             quantile: StatBeta::new(alpha, beta).map_err(|e| DistError(e.to_string()))?,
+            table: None,
+        }
+        .with_table())
+    }
+
+    fn with_table(mut self) -> BetaShape {
+        let d = &self.quantile;
+        let pdf = |x| statrs::distribution::Continuous::pdf(d, x);
+        let exact = |u| polished_inverse(&|v| d.inverse_cdf(v), &|x| d.cdf(x), &pdf, u);
+        self.table = QuantileTable::build(&exact, &pdf, self.variance().sqrt()).map(Arc::new);
+        self
+    }
+
+    /// The Beta quantile: the verified table inside |Φ⁻¹(u)| ≤ 6, else the
+    /// polished exact inverse.
+    fn inverse_cdf(&self, u: f64) -> f64 {
+        let d = &self.quantile;
+        self.table.as_ref().and_then(|t| t.quantile(u)).unwrap_or_else(|| {
+            polished_inverse(
+                &|v| d.inverse_cdf(v),
+                &|x| d.cdf(x),
+                &|x| statrs::distribution::Continuous::pdf(d, x),
+                u,
+            )
         })
     }
 
@@ -179,6 +209,8 @@ pub enum Dist {
         sampler: rand_distr::Gamma<f64>,
         /// Inverse CDF.
         quantile: StatGamma,
+        /// Verified fast inverse CDF (see [`QuantileTable`]).
+        table: Option<Arc<QuantileTable>>,
     },
     /// A finite set of values with weights.
     Discrete {
@@ -326,12 +358,17 @@ impl Dist {
     pub fn gamma(shape: f64, scale: f64) -> DResult<Dist> {
         positive("shape", shape)?;
         positive("scale", scale)?;
+        let quantile = StatGamma::new(shape, 1.0 / scale).map_err(|e| DistError(e.to_string()))?;
+        let pdf = |x| statrs::distribution::Continuous::pdf(&quantile, x);
+        let exact = |u| polished_inverse(&|v| quantile.inverse_cdf(v), &|x| quantile.cdf(x), &pdf, u);
+        let table = QuantileTable::build(&exact, &pdf, shape.sqrt() * scale).map(Arc::new);
         Ok(Dist::Gamma {
             shape,
             scale,
             range: None,
             sampler: rand_distr::Gamma::new(shape, scale).map_err(|e| DistError(e.to_string()))?,
-            quantile: StatGamma::new(shape, 1.0 / scale).map_err(|e| DistError(e.to_string()))?,
+            quantile,
+            table,
         })
     }
 
@@ -401,6 +438,7 @@ impl Dist {
                 scale,
                 sampler,
                 quantile,
+                table,
                 ..
             } => Dist::Gamma {
                 shape,
@@ -408,6 +446,7 @@ impl Dist {
                 range,
                 sampler,
                 quantile,
+                table,
             },
             _ => return fail("min/max truncation applies to normal, lognormal and gamma only"),
         })
@@ -556,11 +595,19 @@ impl Dist {
                     max - ((1.0 - u) * width * (max - mode)).sqrt()
                 }
             }
-            Dist::Pert { min, max, shape, .. } => min + (max - min) * shape.quantile.inverse_cdf(u),
-            Dist::Beta(shape) => shape.quantile.inverse_cdf(u),
+            Dist::Pert { min, max, shape, .. } => min + (max - min) * shape.inverse_cdf(u),
+            Dist::Beta(shape) => shape.inverse_cdf(u),
             Dist::Normal { mean, sd, range } => mean + sd * norm_inv(within(range, u)),
             Dist::LogNormal { meanlog, sdlog, range } => (meanlog + sdlog * norm_inv(within(range, u))).exp(),
-            Dist::Gamma { quantile, range, .. } => quantile.inverse_cdf(within(range, u)),
+            Dist::Gamma {
+                quantile, range, table, ..
+            } => {
+                let v = within(range, u);
+                table.as_ref().and_then(|t| t.quantile(v)).unwrap_or_else(|| {
+                    let pdf = |x| statrs::distribution::Continuous::pdf(quantile, x);
+                    polished_inverse(&|w| quantile.inverse_cdf(w), &|x| quantile.cdf(x), &pdf, v)
+                })
+            }
             Dist::Discrete { values, cumulative, .. } => {
                 let i = cumulative.partition_point(|c| *c <= u).min(values.len() - 1);
                 values[i]
