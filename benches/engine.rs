@@ -78,6 +78,7 @@ fn run(c: &mut Criterion) {
                 seed: 20_260_209,
                 threads: Some(threads),
                 keep_samples: false,
+                ..RunConfig::default()
             };
             group.bench_with_input(
                 BenchmarkId::new(format!("{threads}-thread"), draws),

@@ -53,6 +53,27 @@ pub struct CompareArgs {
     pub quiet: bool,
 }
 
+/// A sampling design on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SamplerArg {
+    /// Plain Monte Carlo.
+    Mc,
+    /// Latin hypercube over the whole run.
+    Lhs,
+    /// Owen-scrambled Sobol points (n a power of two balances best).
+    Sobol,
+}
+
+impl From<SamplerArg> for cradle::sampling::Sampler {
+    fn from(s: SamplerArg) -> Self {
+        match s {
+            SamplerArg::Mc => cradle::sampling::Sampler::MonteCarlo,
+            SamplerArg::Lhs => cradle::sampling::Sampler::LatinHypercube,
+            SamplerArg::Sobol => cradle::sampling::Sampler::Sobol,
+        }
+    }
+}
+
 /// A sensitivity method.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Method {
@@ -134,6 +155,9 @@ pub struct RunArgs {
     /// Also write samples.csv: every iteration's inputs and metrics.
     #[arg(long)]
     pub samples: bool,
+    /// Sampling design (default: [settings] sampler, else mc).
+    #[arg(long, value_enum)]
+    pub sampler: Option<SamplerArg>,
     /// No progress bar and no summary table (errors and warnings still print).
     #[arg(long, short = 'q')]
     pub quiet: bool,

@@ -19,7 +19,7 @@ use rayon::prelude::*;
 use crate::error::{Error, Result};
 use crate::expr::Operand;
 use crate::model::{Model, Workspace};
-use crate::sampling;
+use crate::sampling::{Design, Sampler};
 use crate::stats::{Moments, OutputStats, Sketch};
 
 /// Iterations per chunk. Part of the definition of a run's random numbers:
@@ -39,6 +39,20 @@ pub struct RunConfig {
     pub threads: Option<usize>,
     /// Hand every iteration's inputs and metrics to the observer.
     pub keep_samples: bool,
+    /// How inputs are sampled.
+    pub sampler: Sampler,
+}
+
+impl Default for RunConfig {
+    fn default() -> Self {
+        RunConfig {
+            iterations: 100_000,
+            seed: 20_260_209,
+            threads: None,
+            keep_samples: false,
+            sampler: Sampler::MonteCarlo,
+        }
+    }
 }
 
 /// The per-iteration values of one chunk: inputs, then metrics, row-major by column.
@@ -105,9 +119,16 @@ pub(crate) fn output_slice<'a>(ws: &'a Workspace, op: Operand, len: usize, scrat
     }
 }
 
-fn run_chunk(model: &Model, cfg: &RunConfig, index: u64, len: usize, state: &mut ThreadState) -> ChunkSummary {
+fn run_chunk(
+    model: &Model,
+    cfg: &RunConfig,
+    design: &Design,
+    index: u64,
+    len: usize,
+    state: &mut ThreadState,
+) -> ChunkSummary {
     let ws = &mut state.ws;
-    sampling::fill_monte_carlo(model, ws, cfg.seed, index, len);
+    design.fill(model, ws, index, len);
     model.evaluate(ws, len);
 
     let mut scratch = Vec::new();
@@ -210,6 +231,7 @@ pub fn run(model: &Model, cfg: &RunConfig, observer: &mut dyn Observer) -> Resul
         return Err(Error::Config("iterations must be at least 1".into()));
     }
     let pool = pool(cfg.threads)?;
+    let design = Design::new(cfg.sampler, model, cfg.iterations, cfg.seed)?;
     let n_outputs = model.outputs.len();
     let mut outputs = vec![OutputStats::default(); n_outputs];
     let mut nonfinite_iterations = 0;
@@ -220,7 +242,7 @@ pub fn run(model: &Model, cfg: &RunConfig, observer: &mut dyn Observer) -> Resul
             ws: model.workspace(CHUNK_SIZE),
             sketches: vec![Sketch::default(); n_outputs],
         },
-        |state, index, len| run_chunk(model, cfg, index, len, state),
+        |state, index, len| run_chunk(model, cfg, &design, index, len, state),
         |chunks, done| {
             for chunk in &chunks {
                 for (stats, m) in outputs.iter_mut().zip(&chunk.moments) {

@@ -30,7 +30,7 @@
 //! # "#).unwrap();
 //! let scenario = Scenario::load(&path)?;
 //! let model = Model::compile(&scenario);
-//! let config = RunConfig { iterations: 10_000, seed: 1, threads: Some(1), keep_samples: false };
+//! let config = RunConfig { iterations: 10_000, seed: 1, threads: Some(1), keep_samples: false, ..RunConfig::default() };
 //! let result = engine::run(&model, &config, &mut engine::Silent)?;
 //! let value_per_child = &result.outputs[0].moments;
 //! assert!(value_per_child.mean > 0.0);

@@ -62,6 +62,7 @@ fn compare(args: CompareArgs) -> anyhow::Result<()> {
         seed: args.seed.unwrap_or(scenarios[0].settings.seed),
         threads: args.threads,
         keep_samples: false,
+        ..RunConfig::default()
     };
     if config.iterations == 0 {
         return Err(cradle::Error::Config("-n/--iterations must be at least 1".into()).into());
@@ -234,9 +235,17 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
         seed: args.seed.unwrap_or(scenario.settings.seed),
         threads: args.threads,
         keep_samples: args.samples,
+        sampler: args.sampler.map_or(scenario.settings.sampler, Into::into),
     };
     if config.iterations == 0 {
         return Err(cradle::Error::Config("-n/--iterations must be at least 1".into()).into());
+    }
+    if config.sampler == cradle::sampling::Sampler::Sobol && !config.iterations.is_power_of_two() {
+        eprintln!(
+            "warning: {} iterations is not a power of two: Sobol points are balanced only at powers of two (next: {})",
+            config.iterations,
+            config.iterations.next_power_of_two()
+        );
     }
     let out_dir = args.out.clone().unwrap_or_else(|| {
         let stem = args
@@ -261,7 +270,7 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
         writer.commit()?;
     }
     let info = RunInfo {
-        sampler: "mc".into(),
+        sampler: config.sampler.name().into(),
         elapsed_s,
         samples: args.samples,
     };

@@ -18,6 +18,7 @@ fn config(threads: usize) -> RunConfig {
         seed: 11,
         threads: Some(threads),
         keep_samples: false,
+        ..RunConfig::default()
     }
 }
 

@@ -42,6 +42,7 @@ fn every_scenario_loads_checks_and_runs() {
             seed: 1,
             threads: Some(2),
             keep_samples: false,
+            ..RunConfig::default()
         };
         let result = engine::run(&model, &config, &mut Silent).unwrap();
         assert_eq!(result.nonfinite_iterations, 0, "{}", path.display());

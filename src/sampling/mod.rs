@@ -8,12 +8,160 @@
 //! else the scenario contains (common random numbers for `cradle compare`).
 
 mod joe_kuo;
+pub mod lhs;
 pub mod sobol;
 
 use rand::SeedableRng;
 use rand::rngs::ChaCha8Rng;
 
+use crate::dist::uniform01;
+use crate::engine::CHUNK_SIZE;
+use crate::error::{Error, Result};
 use crate::model::{Model, Workspace};
+
+/// How the input columns are filled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sampler {
+    /// Independent draws (the default).
+    #[default]
+    MonteCarlo,
+    /// Latin hypercube over the whole run.
+    LatinHypercube,
+    /// Owen-scrambled Sobol points.
+    Sobol,
+}
+
+impl Sampler {
+    /// The name used on the command line and in run.csv.
+    pub fn name(self) -> &'static str {
+        match self {
+            Sampler::MonteCarlo => "mc",
+            Sampler::LatinHypercube => "lhs",
+            Sampler::Sobol => "sobol",
+        }
+    }
+
+    /// Parse `mc`, `lhs` or `sobol`.
+    pub fn parse(name: &str) -> Option<Sampler> {
+        [Sampler::MonteCarlo, Sampler::LatinHypercube, Sampler::Sobol]
+            .into_iter()
+            .find(|s| s.name() == name)
+    }
+}
+
+/// A sampling design for one run of `total` iterations: everything that is
+/// built once (permutations, Sobol direction numbers) and then used by
+/// every chunk.
+#[derive(Debug, Clone)]
+pub struct Design {
+    sampler: Sampler,
+    seed: u64,
+    total: u64,
+    /// Per model input: its LHS permutation, or its Sobol dimension.
+    permutations: Vec<Option<lhs::Permutation>>,
+    dimensions: Vec<Option<usize>>,
+    sobol: Option<sobol::Sobol>,
+}
+
+impl Design {
+    /// The design of `sampler` for `model`, `total` iterations, `seed`.
+    pub fn new(sampler: Sampler, model: &Model, total: u64, seed: u64) -> Result<Design> {
+        let uncertain: Vec<bool> = model.inputs.iter().map(|i| !i.dist.is_fixed()).collect();
+        let mut design = Design {
+            sampler,
+            seed,
+            total,
+            permutations: vec![None; model.inputs.len()],
+            dimensions: vec![None; model.inputs.len()],
+            sobol: None,
+        };
+        match sampler {
+            Sampler::MonteCarlo => {}
+            Sampler::LatinHypercube => {
+                for (i, input) in model.inputs.iter().enumerate() {
+                    if uncertain[i] {
+                        design.permutations[i] =
+                            Some(lhs::Permutation::new(total, fnv1a(&input.name) ^ seed.rotate_left(17)));
+                    }
+                }
+            }
+            Sampler::Sobol => {
+                let dims = uncertain.iter().filter(|u| **u).count();
+                if total > 1 << 32 {
+                    return Err(Error::Config(format!(
+                        "the Sobol sampler has 2^32 points; {total} iterations asked"
+                    )));
+                }
+                design.sobol = Some(sobol::Sobol::new(dims).ok_or_else(|| {
+                    Error::Config(format!(
+                        "the Sobol sampler has {} dimensions; the scenario has {dims} uncertain parameters",
+                        sobol::MAX_DIMS
+                    ))
+                })?);
+                let mut next = 0;
+                for (i, u) in uncertain.iter().enumerate() {
+                    if *u {
+                        design.dimensions[i] = Some(next);
+                        next += 1;
+                    }
+                }
+            }
+        }
+        Ok(design)
+    }
+
+    /// The sampler.
+    pub fn sampler(&self) -> Sampler {
+        self.sampler
+    }
+
+    /// The points in (0, 1) of input `i` for the `len` rows of chunk `chunk`
+    /// (LHS and Sobol only).
+    pub fn unit_values(&self, model: &Model, i: usize, chunk: u64, len: usize, out: &mut [f64]) {
+        let first = chunk * CHUNK_SIZE as u64;
+        match self.sampler {
+            Sampler::MonteCarlo => {
+                let mut rng = parameter_rng(self.seed, &model.inputs[i].name, chunk);
+                for u in out[..len].iter_mut() {
+                    *u = uniform01(&mut rng);
+                }
+            }
+            Sampler::LatinHypercube => {
+                let permutation = self.permutations[i]
+                    .as_ref()
+                    .expect("uncertain inputs have a permutation");
+                let mut rng = parameter_rng(self.seed, &model.inputs[i].name, chunk);
+                let width = 1.0 / self.total as f64;
+                for (r, u) in out[..len].iter_mut().enumerate() {
+                    // via i64: one instruction (strata are < 2^63)
+                    let stratum = permutation.apply(first + r as u64) as i64 as f64;
+                    *u = ((stratum + uniform01(&mut rng)) * width).min(1.0 - f64::EPSILON / 2.0);
+                }
+            }
+            Sampler::Sobol => {
+                let sobol = self.sobol.as_ref().expect("built for the Sobol sampler");
+                let dim = self.dimensions[i].expect("uncertain inputs have a dimension");
+                sobol.fill_scrambled(first as u32, dim, self.seed, &mut out[..len]);
+            }
+        }
+    }
+
+    /// Fill the first `len` rows of every input's column for chunk `chunk`.
+    pub fn fill(&self, model: &Model, ws: &mut Workspace, chunk: u64, len: usize) {
+        if self.sampler == Sampler::MonteCarlo {
+            return fill_monte_carlo(model, ws, self.seed, chunk, len);
+        }
+        for (i, input) in model.inputs.iter().enumerate() {
+            let column = &mut ws.cols[input.slot][..len];
+            if input.dist.is_fixed() {
+                column.fill(input.base);
+                continue;
+            }
+            self.unit_values(model, i, chunk, len, column);
+            input.dist.quantile_in_place(column);
+        }
+    }
+}
 
 /// The random stream of chunk `chunk` of a run with `seed`.
 ///

@@ -65,6 +65,22 @@ impl Sobol {
         f64::from(self.integer(index, dim)) / 4_294_967_296.0
     }
 
+    /// Coordinates `dim` of points start, start + 1, … (one per element of
+    /// `out`), scrambled with `seed`, in (0, 1): the first directly, the rest
+    /// by Gray-code updates, x(i) = x(i − 1) ⊕ v[ctz(i)].
+    pub fn fill_scrambled(&self, start: u32, dim: usize, seed: u64, out: &mut [f64]) {
+        let v = &self.directions[dim];
+        let key = dimension_seed(seed, dim);
+        let mut x = self.integer(start, dim);
+        for (k, slot) in out.iter_mut().enumerate() {
+            if k > 0 {
+                let index = start + k as u32;
+                x ^= v[index.trailing_zeros() as usize];
+            }
+            *slot = (f64::from(owen_scramble(x, key)) + 0.5) / 4_294_967_296.0;
+        }
+    }
+
     /// Coordinate `dim` of point `index`, Owen-scrambled with `seed`, in (0, 1).
     pub fn scrambled(&self, index: u32, dim: usize, seed: u64) -> f64 {
         let x = owen_scramble(self.integer(index, dim), dimension_seed(seed, dim));
@@ -151,6 +167,16 @@ mod tests {
             for (i, &x) in row.iter().enumerate() {
                 assert_eq!(s.unscrambled(8 + i as u32, d), x, "dim {d} point {}", 8 + i);
             }
+        }
+    }
+
+    #[test]
+    fn gray_code_fill_equals_direct_points() {
+        let s = Sobol::new(5).unwrap();
+        let mut out = vec![0.0; 300];
+        s.fill_scrambled(1000, 4, 9, &mut out);
+        for (k, x) in out.iter().enumerate() {
+            assert_eq!(*x, s.scrambled(1000 + k as u32, 4, 9));
         }
     }
 

@@ -72,6 +72,8 @@ pub struct Settings {
     pub iterations: u64,
     /// Seed of the random streams.
     pub seed: u64,
+    /// Sampling design.
+    pub sampler: crate::sampling::Sampler,
 }
 
 /// Default iterations when neither the scenario nor the command line says.

@@ -12,6 +12,7 @@ use crate::discount::Years;
 use crate::dist::{Dist, Z90, Z95};
 use crate::error::{Error, Location};
 use crate::expr;
+use crate::sampling::Sampler;
 
 const SECTIONS: [&str; 11] = [
     "scenario",
@@ -205,6 +206,7 @@ pub fn read(doc: &Table, path: &Path) -> Result<Scenario, Error> {
         settings: Settings {
             iterations: DEFAULT_ITERATIONS,
             seed: DEFAULT_SEED,
+            sampler: Sampler::MonteCarlo,
         },
         discounting: Discounting {
             costs: DiscountSpec::GreenBook,
@@ -246,7 +248,11 @@ pub fn read(doc: &Table, path: &Path) -> Result<Scenario, Error> {
             "a scenario with [[domain]] entries needs a [programme] table (reach, cost_per_family)",
         );
     }
-    if scenario.programme.is_none() && scenario.metrics.is_empty() {
+    if scenario.programme.is_none()
+        && scenario.metrics.is_empty()
+        && doc.get("metrics").is_none()
+        && doc.get("programme").is_none()
+    {
         problems.add(
             root.location(),
             "metrics",
@@ -286,7 +292,18 @@ fn read_settings(item: &Item, settings: &mut Settings, problems: &mut Problems) 
     let Some(t) = problems.keep(as_table(item, "settings")) else {
         return;
     };
-    unknown_keys(t, &["iterations", "seed"], "settings.", problems);
+    unknown_keys(t, &["iterations", "seed", "sampler"], "settings.", problems);
+    if let Some(v) = t.get("sampler") {
+        match string(v, "settings.sampler").map(|name| (Sampler::parse(&name), name)) {
+            Ok((Some(sampler), _)) => settings.sampler = sampler,
+            Ok((None, name)) => problems.add(
+                v.location(),
+                "settings.sampler",
+                format!("unknown sampler \"{name}\"; expected \"mc\", \"lhs\" or \"sobol\""),
+            ),
+            Err(e) => problems.0.push(e),
+        }
+    }
     if let Some(v) = t.get("iterations") {
         match problems.keep(whole(v, "settings.iterations", "a number of iterations")) {
             Some(0) => problems.add(v.location(), "settings.iterations", "iterations must be at least 1"),

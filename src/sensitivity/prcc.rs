@@ -166,6 +166,7 @@ pub fn prcc(
         seed,
         threads,
         keep_samples: true,
+        ..RunConfig::default()
     };
     let mut collector = Collector { columns: Vec::new() };
     engine::run(model, &config, &mut collector)?;
