@@ -12,7 +12,7 @@
 use crate::engine::{CHUNK_SIZE, RunConfig, output_slice, pool, run_chunks};
 use crate::error::{Error, Result};
 use crate::model::{Model, Workspace};
-use crate::sampling;
+use crate::sampling::{Design, Sampler};
 use crate::stats::{Moments, OutputStats, Sketch};
 
 /// The result of a comparison.
@@ -79,6 +79,11 @@ pub fn compare(models: &[(String, &Model)], cfg: &RunConfig) -> Result<Compariso
         .collect();
     let (n_s, n_m) = (models.len(), metrics.len());
     let pool = pool(cfg.threads)?;
+    // Plain Monte Carlo keeps common random numbers by parameter name.
+    let designs: Vec<Design> = models
+        .iter()
+        .map(|(_, m)| Design::new(Sampler::MonteCarlo, m, cfg.iterations, cfg.seed))
+        .collect::<Result<_>>()?;
     let mut level_moments = vec![vec![Moments::default(); n_m]; n_s];
     let mut diff_moments = vec![vec![Moments::default(); n_m]; n_s];
     let states = run_chunks(
@@ -90,8 +95,8 @@ pub fn compare(models: &[(String, &Model)], cfg: &RunConfig) -> Result<Compariso
             differences: vec![vec![Sketch::default(); n_m]; n_s],
         },
         |state, chunk, len| -> ChunkMoments {
-            for ((_, model), ws) in models.iter().zip(state.workspaces.iter_mut()) {
-                sampling::fill_monte_carlo(model, ws, cfg.seed, chunk, len);
+            for (((_, model), ws), design) in models.iter().zip(state.workspaces.iter_mut()).zip(&designs) {
+                design.fill(model, ws, chunk, len);
                 model.evaluate(ws, len);
             }
             let mut levels = vec![vec![None; n_m]; n_s];

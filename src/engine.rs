@@ -19,6 +19,7 @@ use rayon::prelude::*;
 use crate::error::{Error, Result};
 use crate::expr::Operand;
 use crate::model::{Model, Workspace};
+use crate::sampling::correlation::spearman;
 use crate::sampling::{Design, Sampler};
 use crate::stats::{Moments, OutputStats, Sketch};
 
@@ -91,9 +92,33 @@ pub struct RunResult {
     pub nonfinite_iterations: u64,
     /// Threads used.
     pub threads: usize,
+    /// Sampling design used.
+    pub sampler: Sampler,
+    /// Warnings for the user (e.g. a repaired correlation matrix).
+    pub warnings: Vec<String>,
+    /// Target and achieved Spearman correlation of each correlated pair.
+    pub correlations: Vec<AchievedCorrelation>,
 }
 
+/// A rank correlation asked for in `[[correlation]]`, and what the run achieved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AchievedCorrelation {
+    /// First parameter.
+    pub a: String,
+    /// Second parameter.
+    pub b: String,
+    /// The target imposed (after any repair).
+    pub target: f64,
+    /// Spearman's ρ over the first min(n, [`SPEARMAN_ROWS`]) iterations.
+    pub achieved: f64,
+}
+
+/// Rows over which achieved rank correlations are measured (memory stays bounded).
+pub const SPEARMAN_ROWS: u64 = 100 * CHUNK_SIZE as u64;
+
 struct ChunkSummary {
+    /// Correlated input columns, for the first SPEARMAN_ROWS rows only.
+    correlated: Option<Vec<Vec<f64>>>,
     moments: Vec<Moments>,
     nonfinite_rows: u64,
     samples: Option<SampleBlock>,
@@ -129,6 +154,16 @@ fn run_chunk(
 ) -> ChunkSummary {
     let ws = &mut state.ws;
     design.fill(model, ws, index, len);
+    let correlated = design
+        .correlator
+        .as_ref()
+        .filter(|_| index * (CHUNK_SIZE as u64) < SPEARMAN_ROWS)
+        .map(|c| {
+            c.inputs
+                .iter()
+                .map(|&i| ws.cols[model.inputs[i].slot][..len].to_vec())
+                .collect::<Vec<_>>()
+        });
     model.evaluate(ws, len);
 
     let mut scratch = Vec::new();
@@ -162,6 +197,7 @@ fn run_chunk(
         }
     });
     ChunkSummary {
+        correlated,
         moments,
         nonfinite_rows,
         samples,
@@ -235,6 +271,8 @@ pub fn run(model: &Model, cfg: &RunConfig, observer: &mut dyn Observer) -> Resul
     let n_outputs = model.outputs.len();
     let mut outputs = vec![OutputStats::default(); n_outputs];
     let mut nonfinite_iterations = 0;
+    let n_correlated = design.correlator.as_ref().map_or(0, |c| c.inputs.len());
+    let mut correlated: Vec<Vec<f64>> = vec![Vec::new(); n_correlated];
     let states = run_chunks(
         cfg.iterations,
         &pool,
@@ -249,6 +287,11 @@ pub fn run(model: &Model, cfg: &RunConfig, observer: &mut dyn Observer) -> Resul
                     stats.moments.merge(m);
                 }
                 nonfinite_iterations += chunk.nonfinite_rows;
+                if let Some(columns) = &chunk.correlated {
+                    for (all, part) in correlated.iter_mut().zip(columns) {
+                        all.extend_from_slice(part);
+                    }
+                }
                 if let Some(block) = &chunk.samples {
                     observer.samples(block)?;
                 }
@@ -262,11 +305,29 @@ pub fn run(model: &Model, cfg: &RunConfig, observer: &mut dyn Observer) -> Resul
             stats.sketch.merge(sketch);
         }
     }
+    let mut warnings = Vec::new();
+    let mut correlations = Vec::new();
+    if let Some(c) = &design.correlator {
+        warnings.extend(c.repair_warning());
+        for i in 0..c.inputs.len() {
+            for j in i + 1..c.inputs.len() {
+                correlations.push(AchievedCorrelation {
+                    a: c.names[i].clone(),
+                    b: c.names[j].clone(),
+                    target: c.target[(i, j)],
+                    achieved: spearman(&correlated[i], &correlated[j]),
+                });
+            }
+        }
+    }
     Ok(RunResult {
         iterations: cfg.iterations,
         seed: cfg.seed,
         outputs,
         nonfinite_iterations,
         threads: pool.current_num_threads(),
+        sampler: cfg.sampler,
+        warnings,
+        correlations,
     })
 }

@@ -114,6 +114,17 @@ fn sensitivity(args: SensitivityArgs) -> anyhow::Result<()> {
         args.metrics.clone()
     };
     let metrics = sensitivity::resolve_metrics(&model, &names)?;
+    let independent = [Method::Tornado, Method::Threshold, Method::Sobol, Method::Morris];
+    if model.correlation.is_some()
+        && independent
+            .iter()
+            .any(|m| args.method == *m || args.method == Method::All)
+        && !args.quiet
+    {
+        eprintln!(
+            "note: tornado, switching values, Sobol indices and Morris treat inputs as independent, so [[correlation]] is not applied there (PRCC uses it); for Sobol indices of correlated inputs, put them in a [[group]]"
+        );
+    }
     let range = parse_range(&args.range)?;
     let seed = args.seed.unwrap_or(scenario.settings.seed);
     if let Some(t) = args.threads {
@@ -275,6 +286,9 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
         samples: args.samples,
     };
     output::write_run(&out_dir, &scenario, &model, &result, &info)?;
+    for warning in &result.warnings {
+        eprintln!("warning: {warning}");
+    }
     if result.nonfinite_iterations > 0 {
         eprintln!(
             "warning: {} of {} iterations gave a non-finite result (NaN or infinite); they are left out of the statistics and counted in run.csv (nonfinite)",

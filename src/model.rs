@@ -142,6 +142,8 @@ pub struct Model {
     pub n_metrics: usize,
     /// Domains, in the order of their outputs.
     pub domains: Vec<DomainInfo>,
+    /// Target rank correlations between inputs (`[[correlation]]`).
+    pub correlation: Option<crate::scenario::CorrelationTarget>,
     steps: Vec<Step>,
     slots: usize,
 }
@@ -340,6 +342,7 @@ impl Model {
             outputs,
             n_metrics,
             domains,
+            correlation: scenario.correlation.clone(),
             steps,
             slots: tape.slots,
         }

@@ -182,13 +182,19 @@ pub fn write_run(
     if let Some(y) = scenario.price_year {
         rows.push(("price_year", y.to_string()));
     }
+    let mut extra: Vec<(String, String)> = Vec::new();
+    for c in &result.correlations {
+        extra.push((format!("spearman_target:{}:{}", c.a, c.b), c.target.to_string()));
+        extra.push((format!("spearman_achieved:{}:{}", c.a, c.b), c.achieved.to_string()));
+    }
+    if !result.correlations.is_empty() {
+        extra.push(("correlation_repaired".into(), (!result.warnings.is_empty()).to_string()));
+    }
     let nonfinite = metrics
         .iter()
         .zip(metric_stats)
         .filter(|(_, s)| s.moments.nonfinite > 0);
-    let extra: Vec<(String, String)> = nonfinite
-        .map(|(m, s)| (format!("nonfinite_{}", m.name), s.moments.nonfinite.to_string()))
-        .collect();
+    extra.extend(nonfinite.map(|(m, s)| (format!("nonfinite_{}", m.name), s.moments.nonfinite.to_string())));
     let all = rows
         .into_iter()
         .map(|(k, v)| KeyValue {

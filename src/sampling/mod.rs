@@ -7,6 +7,7 @@
 //! draws the same random numbers in every scenario that has it, whatever
 //! else the scenario contains (common random numbers for `cradle compare`).
 
+pub mod correlation;
 mod joe_kuo;
 pub mod lhs;
 pub mod sobol;
@@ -61,6 +62,8 @@ pub struct Design {
     permutations: Vec<Option<lhs::Permutation>>,
     dimensions: Vec<Option<usize>>,
     sobol: Option<sobol::Sobol>,
+    /// Rank correlation between inputs, if the scenario asks for it.
+    pub correlator: Option<correlation::Correlator>,
 }
 
 impl Design {
@@ -74,6 +77,11 @@ impl Design {
             permutations: vec![None; model.inputs.len()],
             dimensions: vec![None; model.inputs.len()],
             sobol: None,
+            correlator: model
+                .correlation
+                .as_ref()
+                .map(|t| correlation::Correlator::new(model, t))
+                .transpose()?,
         };
         match sampler {
             Sampler::MonteCarlo => {}
@@ -148,6 +156,13 @@ impl Design {
 
     /// Fill the first `len` rows of every input's column for chunk `chunk`.
     pub fn fill(&self, model: &Model, ws: &mut Workspace, chunk: u64, len: usize) {
+        self.fill_independent(model, ws, chunk, len);
+        if let Some(c) = &self.correlator {
+            c.apply(model, ws, self.seed, chunk, len);
+        }
+    }
+
+    fn fill_independent(&self, model: &Model, ws: &mut Workspace, chunk: u64, len: usize) {
         if self.sampler == Sampler::MonteCarlo {
             return fill_monte_carlo(model, ws, self.seed, chunk, len);
         }
@@ -208,6 +223,8 @@ pub enum Purpose {
     Bootstrap = 1,
     /// Morris trajectories (index = trajectory number).
     Morris = 2,
+    /// Iman–Conover score shuffles (index = chunk).
+    ImanConover = 3,
 }
 
 /// The random stream `index` of `purpose` for a run with `seed`.

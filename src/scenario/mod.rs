@@ -52,6 +52,32 @@ pub struct Scenario {
     pub claims: Vec<Claim>,
     /// `[[group]]`: parameters analysed as one factor by Sobol indices.
     pub groups: Vec<Group>,
+    /// `[[correlation]]`, combined into one target rank-correlation matrix.
+    pub correlation: Option<CorrelationTarget>,
+}
+
+/// One `[[correlation]]` entry: a pair with a rank correlation, or a matrix.
+#[derive(Debug, Clone)]
+pub struct CorrelationEntry {
+    /// The parameters, in matrix order.
+    pub parameters: Vec<String>,
+    /// The k × k target (a pair becomes [[1, ρ], [ρ, 1]]).
+    pub matrix: Vec<Vec<f64>>,
+    /// Where it was written.
+    pub at: Location,
+}
+
+/// The target rank correlations of all correlated parameters: every pair
+/// named in `[[correlation]]`, 0 for pairs never named. It may not be
+/// positive semi-definite; the sampler repairs it (Higham 2002) and says so.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CorrelationTarget {
+    /// Parameter names, in order of first appearance.
+    pub parameters: Vec<String>,
+    /// Symmetric, unit diagonal, entries in [−1, 1].
+    pub matrix: Vec<Vec<f64>>,
+    /// Where each parameter was first named.
+    pub locations: Vec<Location>,
 }
 
 /// Parameters that are uncertain jointly: one factor in Sobol indices.

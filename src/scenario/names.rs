@@ -188,6 +188,27 @@ pub fn resolve(scenario: &mut Scenario, introduced: &[Introduced]) -> Result<(),
             }
         }
     }
+    if let Some(target) = &scenario.correlation {
+        for (name, at) in target.parameters.iter().zip(&target.locations) {
+            match scenario.parameter(name) {
+                None => {
+                    let hint = nearest(name, scenario.parameters.iter().map(|q| q.name.as_str()))
+                        .map_or_else(String::new, |n| format!("; did you mean '{n}'?"));
+                    problems.push(Error::Invalid {
+                        at: at.clone(),
+                        key: "correlation.parameters".into(),
+                        message: format!("unknown parameter '{name}'{hint}"),
+                    });
+                }
+                Some(q) if q.dist.is_fixed() => problems.push(Error::Invalid {
+                    at: q.at.clone(),
+                    key: "correlation.parameters".into(),
+                    message: format!("'{name}' is fixed: only uncertain parameters can be correlated"),
+                }),
+                Some(_) => {}
+            }
+        }
+    }
     for new in introduced {
         let used = all_formulas(scenario).any(|f| f.expr.names().contains(&new.name))
             || scenario.metrics.iter().any(|m| m.name == new.name);

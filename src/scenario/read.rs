@@ -5,8 +5,8 @@ use std::path::Path;
 
 use super::document::{Item, Table, Value};
 use super::{
-    Claim, DEFAULT_ITERATIONS, DEFAULT_SEED, DiscountChoice, DiscountSpec, Discounting, Domain, Fade, Formula, Group,
-    Parameter, Programme, Scenario, Settings,
+    Claim, CorrelationEntry, CorrelationTarget, DEFAULT_ITERATIONS, DEFAULT_SEED, DiscountChoice, DiscountSpec,
+    Discounting, Domain, Fade, Formula, Group, Parameter, Programme, Scenario, Settings,
 };
 use crate::discount::Years;
 use crate::dist::{Dist, Z90, Z95};
@@ -219,7 +219,9 @@ pub fn read(doc: &Table, path: &Path) -> Result<Scenario, Error> {
         metrics: Vec::new(),
         claims: Vec::new(),
         groups: Vec::new(),
+        correlation: None,
     };
+    let mut correlations: Vec<CorrelationEntry> = Vec::new();
 
     for (section, item) in &doc.entries {
         match section.as_str() {
@@ -233,11 +235,7 @@ pub fn read(doc: &Table, path: &Path) -> Result<Scenario, Error> {
             "programme" => scenario.programme = read_programme(item, &mut problems),
             "claim" => read_claims(item, &mut scenario.claims, &mut problems),
             "group" => read_groups(item, &mut scenario.groups, &mut problems),
-            "correlation" => problems.add(
-                item.location(),
-                section.as_str(),
-                "[[correlation]] is not supported yet by this version of cradle (planned: rank correlation by Iman-Conover)",
-            ),
+            "correlation" => read_correlations(item, &mut correlations, &mut problems),
             _ => {}
         }
     }
@@ -259,10 +257,185 @@ pub fn read(doc: &Table, path: &Path) -> Result<Scenario, Error> {
             "the scenario has no outputs: give a [programme] with [[domain]] entries, or [metrics]",
         );
     }
+    scenario.correlation = combine_correlations(&correlations, &mut problems);
     match Error::from_list(problems.0) {
         Some(e) => Err(e),
         None => Ok(scenario),
     }
+}
+
+fn read_correlations(item: &Item, out: &mut Vec<CorrelationEntry>, problems: &mut Problems) {
+    let Value::Array(list) = &item.value else {
+        problems.add(item.location(), "correlation", "expected [[correlation]] tables");
+        return;
+    };
+    for (i, c) in list.iter().enumerate() {
+        let key = format!("correlation[{i}]");
+        let Some(t) = problems.keep(as_table(c, &key)) else {
+            continue;
+        };
+        unknown_keys(t, &["parameters", "rank", "matrix"], &format!("{key}."), problems);
+        let names: Result<Vec<String>, Error> =
+            required(t, "parameters", &format!("{key}."), c).and_then(|p| match &p.value {
+                Value::Array(items) => items.iter().map(|x| string(x, &format!("{key}.parameters"))).collect(),
+                _ => Err(invalid(
+                    p,
+                    &format!("{key}.parameters"),
+                    "expected an array of parameter names",
+                )),
+            });
+        let Some(names) = problems.keep(names) else { continue };
+        let matrix = match (t.get("rank"), t.get("matrix")) {
+            (Some(r), None) => {
+                if names.len() != 2 {
+                    problems.add(
+                        c.location(),
+                        format!("{key}.parameters"),
+                        format!("`rank` needs exactly two parameters, got {}", names.len()),
+                    );
+                    continue;
+                }
+                let Some(rho) = problems.keep(number(r, &format!("{key}.rank"))) else {
+                    continue;
+                };
+                vec![vec![1.0, rho], vec![rho, 1.0]]
+            }
+            (None, Some(m)) => {
+                let rows: Result<Vec<Vec<f64>>, Error> = match &m.value {
+                    Value::Array(rows) => rows.iter().map(|r| numbers(r, &format!("{key}.matrix"))).collect(),
+                    _ => Err(invalid(m, &format!("{key}.matrix"), "expected an array of rows")),
+                };
+                let Some(rows) = problems.keep(rows) else { continue };
+                let k = names.len();
+                if rows.len() != k || rows.iter().any(|r| r.len() != k) {
+                    problems.add(
+                        m.location(),
+                        format!("{key}.matrix"),
+                        format!("expected a {k} × {k} matrix (one row and column per parameter)"),
+                    );
+                    continue;
+                }
+                let mut bad = false;
+                for (a, row) in rows.iter().enumerate() {
+                    if row[a] != 1.0 {
+                        problems.add(
+                            m.location(),
+                            format!("{key}.matrix"),
+                            format!("the diagonal must be 1, found {} at row {}", row[a], a + 1),
+                        );
+                        bad = true;
+                    }
+                    for (b, value) in row.iter().enumerate() {
+                        if *value != rows[b][a] {
+                            problems.add(
+                                m.location(),
+                                format!("{key}.matrix"),
+                                format!(
+                                    "the matrix must be symmetric: row {} column {} is {}, row {} column {} is {}",
+                                    a + 1,
+                                    b + 1,
+                                    value,
+                                    b + 1,
+                                    a + 1,
+                                    rows[b][a]
+                                ),
+                            );
+                            bad = true;
+                        }
+                    }
+                }
+                if bad {
+                    continue;
+                }
+                rows
+            }
+            _ => {
+                problems.add(
+                    c.location(),
+                    key.clone(),
+                    "give either `rank` (for two parameters) or `matrix`",
+                );
+                continue;
+            }
+        };
+        for row in &matrix {
+            for &v in row {
+                if !(-1.0..=1.0).contains(&v) {
+                    problems.add(
+                        c.location(),
+                        key.clone(),
+                        format!("a correlation must lie in [-1, 1], found {v}"),
+                    );
+                }
+            }
+        }
+        out.push(CorrelationEntry {
+            parameters: names,
+            matrix,
+            at: c.location(),
+        });
+    }
+}
+
+/// Merge all entries into one target matrix; a pair given twice with
+/// different values is an error.
+fn combine_correlations(entries: &[CorrelationEntry], problems: &mut Problems) -> Option<CorrelationTarget> {
+    if entries.is_empty() {
+        return None;
+    }
+    let mut names: Vec<String> = Vec::new();
+    let mut locations: Vec<Location> = Vec::new();
+    for e in entries {
+        for n in &e.parameters {
+            if !names.contains(n) {
+                names.push(n.clone());
+                locations.push(e.at.clone());
+            }
+        }
+    }
+    let k = names.len();
+    let mut matrix = vec![vec![0.0; k]; k];
+    let mut given: Vec<Vec<Option<(f64, Location)>>> = vec![vec![None; k]; k];
+    for (i, row) in matrix.iter_mut().enumerate() {
+        row[i] = 1.0;
+    }
+    for e in entries {
+        for (a, na) in e.parameters.iter().enumerate() {
+            for (b, nb) in e.parameters.iter().enumerate() {
+                let (i, j) = (
+                    names.iter().position(|n| n == na).expect("listed"),
+                    names.iter().position(|n| n == nb).expect("listed"),
+                );
+                if i == j {
+                    if a != b {
+                        problems.add(
+                            e.at.clone(),
+                            "correlation.parameters",
+                            format!("'{na}' is listed twice"),
+                        );
+                    }
+                    continue;
+                }
+                let v = e.matrix[a][b];
+                match &given[i][j] {
+                    Some((old, at)) if *old != v => problems.add(
+                        e.at.clone(),
+                        "correlation",
+                        format!("the pair ({na}, {nb}) is given {v} here but {old} at {at}"),
+                    ),
+                    _ => {
+                        given[i][j] = Some((v, e.at.clone()));
+                        matrix[i][j] = v;
+                    }
+                }
+            }
+        }
+    }
+    Some(CorrelationTarget {
+        parameters: names,
+        matrix,
+        locations,
+    })
 }
 
 fn read_header(item: &Item, scenario: &mut Scenario, problems: &mut Problems) {
