@@ -158,6 +158,13 @@ pub struct RunArgs {
     /// Sampling design (default: [settings] sampler, else mc).
     #[arg(long, value_enum)]
     pub sampler: Option<SamplerArg>,
+    /// Stop once the 95% interval of the mean of --metric is within ±P·|mean|
+    /// (e.g. 0.01); -n is then the cap.
+    #[arg(long, value_name = "P")]
+    pub precision: Option<f64>,
+    /// The metric --precision watches (default: value_per_child, else the first metric).
+    #[arg(long, value_name = "M", requires = "precision")]
+    pub metric: Option<String>,
     /// No progress bar and no summary table (errors and warnings still print).
     #[arg(long, short = 'q')]
     pub quiet: bool,

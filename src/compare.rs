@@ -86,7 +86,7 @@ pub fn compare(models: &[(String, &Model)], cfg: &RunConfig) -> Result<Compariso
         .collect::<Result<_>>()?;
     let mut level_moments = vec![vec![Moments::default(); n_m]; n_s];
     let mut diff_moments = vec![vec![Moments::default(); n_m]; n_s];
-    let states = run_chunks(
+    let (states, _) = run_chunks(
         cfg.iterations,
         &pool,
         || State {
@@ -129,7 +129,7 @@ pub fn compare(models: &[(String, &Model)], cfg: &RunConfig) -> Result<Compariso
             }
             (levels, differences)
         },
-        |chunks, _done| {
+        |chunks, _done, _states| {
             for (levels, differences) in &chunks {
                 for s in 0..n_s {
                     for k in 0..n_m {
@@ -142,7 +142,7 @@ pub fn compare(models: &[(String, &Model)], cfg: &RunConfig) -> Result<Compariso
                     }
                 }
             }
-            Ok(())
+            Ok(false)
         },
     )?;
     let mut level_sketches = vec![vec![Sketch::default(); n_m]; n_s];

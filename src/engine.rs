@@ -42,6 +42,8 @@ pub struct RunConfig {
     pub keep_samples: bool,
     /// How inputs are sampled.
     pub sampler: Sampler,
+    /// Stop early once the mean of a metric is this precise (`-n` is then a cap).
+    pub precision: Option<Precision>,
 }
 
 impl Default for RunConfig {
@@ -52,6 +54,62 @@ impl Default for RunConfig {
             threads: None,
             keep_samples: false,
             sampler: Sampler::MonteCarlo,
+            precision: None,
+        }
+    }
+}
+
+/// A stopping rule: the 95% interval of the mean of metric `metric` (an
+/// index into `Model::outputs`) lies within ±`relative`·|mean|. Checked at
+/// the end of every wave, so the stopping point depends only on the seed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Precision {
+    /// Index of the metric in `Model::outputs`.
+    pub metric: usize,
+    /// Relative half-width, e.g. 0.01 for ±1%.
+    pub relative: f64,
+}
+
+impl Precision {
+    /// True once 1.96·mc_se ≤ relative·|mean| (with at least two chunks).
+    pub fn reached(&self, m: &Moments) -> bool {
+        m.n >= 2 * CHUNK_SIZE as u64 && crate::dist::Z95 * m.mc_se() <= self.relative * m.mean.abs()
+    }
+}
+
+/// A metric's running estimates after `n` iterations (a row of convergence.csv).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Checkpoint {
+    /// Iterations so far.
+    pub n: u64,
+    /// Index of the metric in `Model::outputs`.
+    pub metric: usize,
+    /// Running mean.
+    pub mean: f64,
+    /// mean − 1.96·mc_se.
+    pub mean_ci_low: f64,
+    /// mean + 1.96·mc_se.
+    pub mean_ci_high: f64,
+    /// 2.5th percentile so far.
+    pub p2_5: f64,
+    /// Median so far.
+    pub p50: f64,
+    /// 97.5th percentile so far.
+    pub p97_5: f64,
+}
+
+impl Checkpoint {
+    fn new(n: u64, metric: usize, m: &Moments, sketch: &Sketch) -> Checkpoint {
+        let half = crate::dist::Z95 * m.mc_se();
+        Checkpoint {
+            n,
+            metric,
+            mean: m.mean,
+            mean_ci_low: m.mean - half,
+            mean_ci_high: m.mean + half,
+            p2_5: sketch.quantile(0.025),
+            p50: sketch.quantile(0.5),
+            p97_5: sketch.quantile(0.975),
         }
     }
 }
@@ -82,8 +140,12 @@ impl Observer for Silent {}
 /// The result of a run.
 #[derive(Debug, Clone)]
 pub struct RunResult {
-    /// Iterations run.
+    /// Iterations run (fewer than asked when `--precision` was reached).
     pub iterations: u64,
+    /// Running estimates at log-spaced checkpoints (convergence.csv).
+    pub convergence: Vec<Checkpoint>,
+    /// With a precision target: the iterations at which it was reached.
+    pub converged_at: Option<u64>,
     /// The seed.
     pub seed: u64,
     /// Statistics of each model output, in `Model::outputs` order.
@@ -219,25 +281,31 @@ pub(crate) fn pool(threads: Option<usize>) -> Result<rayon::ThreadPool> {
 }
 
 /// The deterministic chunk loop every runner shares. Chunks of `iterations`
-/// run in waves of [`WAVE_CHUNKS`] on `pool`; each worker thread owns one
-/// `S` (made by `make_state`) for the whole run; `work(state, chunk, len)`
-/// returns a per-chunk result, and `on_wave` receives each wave's results
-/// **in chunk order** with the number of iterations done. Returns the
-/// worker states, whose contents must merge order-free (integer counts).
+/// run in waves on `pool`; each worker thread owns one `S` (made by
+/// `make_state`) for the whole run; `work(state, chunk, len)` returns a
+/// per-chunk result. `on_wave` receives each wave's results **in chunk
+/// order**, the number of iterations done so far, and the worker states
+/// (unlocked between waves), and returns `true` to stop early. Waves end at
+/// every power of two of chunks (1, 2, 4, …, the log-spaced checkpoints of
+/// convergence.csv) and then every [`WAVE_CHUNKS`]. Returns the worker
+/// states, whose contents must merge order-free (integer counts), and the
+/// iterations done.
 pub(crate) fn run_chunks<S: Send, C: Send>(
     iterations: u64,
     pool: &rayon::ThreadPool,
     make_state: impl Fn() -> S,
     work: impl Fn(&mut S, u64, usize) -> C + Sync,
-    mut on_wave: impl FnMut(Vec<C>, u64) -> Result<()>,
-) -> Result<Vec<S>> {
+    mut on_wave: impl FnMut(Vec<C>, u64, &[Mutex<S>]) -> Result<bool>,
+) -> Result<(Vec<S>, u64)> {
     let n_chunks = iterations.div_ceil(CHUNK_SIZE as u64);
     let states: Vec<Mutex<S>> = (0..pool.current_num_threads())
         .map(|_| Mutex::new(make_state()))
         .collect();
     let mut wave_start = 0;
+    let mut done = 0;
     while wave_start < n_chunks {
-        let wave_end = (wave_start + WAVE_CHUNKS).min(n_chunks);
+        let next_power = (wave_start + 1).next_power_of_two();
+        let wave_end = (wave_start + WAVE_CHUNKS).min(next_power).min(n_chunks);
         // `collect` on an indexed parallel iterator keeps chunk order.
         let results: Vec<C> = pool.install(|| {
             (wave_start as usize..wave_end as usize)
@@ -251,13 +319,19 @@ pub(crate) fn run_chunks<S: Send, C: Send>(
                 })
                 .collect()
         });
-        on_wave(results, (wave_end * CHUNK_SIZE as u64).min(iterations))?;
+        done = (wave_end * CHUNK_SIZE as u64).min(iterations);
         wave_start = wave_end;
+        if on_wave(results, done, &states)? {
+            break;
+        }
     }
-    Ok(states
-        .into_iter()
-        .map(|s| s.into_inner().expect("a worker panicked"))
-        .collect())
+    Ok((
+        states
+            .into_iter()
+            .map(|s| s.into_inner().expect("a worker panicked"))
+            .collect(),
+        done,
+    ))
 }
 
 /// Run the model `cfg.iterations` times. Results are bit-identical for any
@@ -273,7 +347,9 @@ pub fn run(model: &Model, cfg: &RunConfig, observer: &mut dyn Observer) -> Resul
     let mut nonfinite_iterations = 0;
     let n_correlated = design.correlator.as_ref().map_or(0, |c| c.inputs.len());
     let mut correlated: Vec<Vec<f64>> = vec![Vec::new(); n_correlated];
-    let states = run_chunks(
+    let mut convergence: Vec<Checkpoint> = Vec::new();
+    let mut converged_at: Option<u64> = None;
+    let (states, done) = run_chunks(
         cfg.iterations,
         &pool,
         || ThreadState {
@@ -281,7 +357,7 @@ pub fn run(model: &Model, cfg: &RunConfig, observer: &mut dyn Observer) -> Resul
             sketches: vec![Sketch::default(); n_outputs],
         },
         |state, index, len| run_chunk(model, cfg, &design, index, len, state),
-        |chunks, done| {
+        |chunks, done, states| {
             for chunk in &chunks {
                 for (stats, m) in outputs.iter_mut().zip(&chunk.moments) {
                     stats.moments.merge(m);
@@ -297,7 +373,28 @@ pub fn run(model: &Model, cfg: &RunConfig, observer: &mut dyn Observer) -> Resul
                 }
             }
             observer.progress(done, cfg.iterations);
-            Ok(())
+            let chunks_done = done.div_ceil(CHUNK_SIZE as u64);
+            let precise = cfg
+                .precision
+                .as_ref()
+                .is_some_and(|p| p.reached(&outputs[p.metric].moments));
+            // Log-spaced checkpoints (powers of two of chunks), the stopping point and the end.
+            if chunks_done.is_power_of_two() || done == cfg.iterations || precise {
+                let mut sketches = vec![Sketch::default(); model.n_metrics];
+                for state in states {
+                    let state = state.lock().expect("a worker panicked");
+                    for (merged, sketch) in sketches.iter_mut().zip(&state.sketches) {
+                        merged.merge(sketch);
+                    }
+                }
+                for (m, sketch) in sketches.iter().enumerate() {
+                    convergence.push(Checkpoint::new(done, m, &outputs[m].moments, sketch));
+                }
+            }
+            if precise {
+                converged_at = Some(done);
+            }
+            Ok(precise)
         },
     )?;
     for state in states {
@@ -321,7 +418,9 @@ pub fn run(model: &Model, cfg: &RunConfig, observer: &mut dyn Observer) -> Resul
         }
     }
     Ok(RunResult {
-        iterations: cfg.iterations,
+        iterations: done,
+        convergence,
+        converged_at,
         seed: cfg.seed,
         outputs,
         nonfinite_iterations,

@@ -105,6 +105,34 @@ fn parse_range(text: &str) -> Result<(f64, f64), cradle::Error> {
     Ok((lo, hi))
 }
 
+/// The --precision stopping rule, if asked for.
+fn precision(
+    model: &Model,
+    relative: Option<f64>,
+    metric: Option<&str>,
+) -> Result<Option<cradle::engine::Precision>, cradle::Error> {
+    let Some(relative) = relative else { return Ok(None) };
+    if !(relative > 0.0 && relative < 1.0) {
+        return Err(cradle::Error::Config(format!(
+            "--precision expects a fraction in (0, 1) such as 0.01, got {relative}"
+        )));
+    }
+    let metrics = &model.outputs[..model.n_metrics];
+    let name = metric.map(str::to_string).unwrap_or_else(|| {
+        metrics
+            .iter()
+            .find(|m| m.name == "value_per_child")
+            .unwrap_or(&metrics[0])
+            .name
+            .clone()
+    });
+    let index = sensitivity::resolve_metrics(model, std::slice::from_ref(&name))?[0];
+    Ok(Some(cradle::engine::Precision {
+        metric: index,
+        relative,
+    }))
+}
+
 fn sensitivity(args: SensitivityArgs) -> anyhow::Result<()> {
     let scenario = load(&args.scenario)?;
     let model = Model::compile(&scenario);
@@ -247,6 +275,7 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
         threads: args.threads,
         keep_samples: args.samples,
         sampler: args.sampler.map_or(scenario.settings.sampler, Into::into),
+        precision: precision(&model, args.precision, args.metric.as_deref())?,
     };
     if config.iterations == 0 {
         return Err(cradle::Error::Config("-n/--iterations must be at least 1".into()).into());
@@ -282,6 +311,8 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
     }
     let info = RunInfo {
         sampler: config.sampler.name().into(),
+        precision: config.precision.clone(),
+        iterations_cap: config.iterations,
         elapsed_s,
         samples: args.samples,
     };

@@ -24,6 +24,10 @@ pub struct RunInfo {
     pub elapsed_s: f64,
     /// Whether samples.csv was written.
     pub samples: bool,
+    /// The stopping rule, if any.
+    pub precision: Option<crate::engine::Precision>,
+    /// Iterations asked for (the cap with a stopping rule).
+    pub iterations_cap: u64,
 }
 
 #[derive(Serialize)]
@@ -74,6 +78,18 @@ struct BreakdownCsv<'a> {
     p50: Num,
     p97_5: Num,
     share_of_value: Num,
+}
+
+#[derive(Serialize)]
+struct ConvergenceCsv<'a> {
+    n: u64,
+    metric: &'a str,
+    mean: Num,
+    mean_ci_low: Num,
+    mean_ci_high: Num,
+    p2_5: Num,
+    p50: Num,
+    p97_5: Num,
 }
 
 #[derive(Serialize)]
@@ -162,6 +178,18 @@ pub fn write_run(
         });
     written.push(write_csv(dir, "breakdown.csv", breakdown)?);
 
+    let convergence = result.convergence.iter().map(|c| ConvergenceCsv {
+        n: c.n,
+        metric: &model.outputs[c.metric].name,
+        mean: Num(c.mean),
+        mean_ci_low: Num(c.mean_ci_low),
+        mean_ci_high: Num(c.mean_ci_high),
+        p2_5: Num(c.p2_5),
+        p50: Num(c.p50),
+        p97_5: Num(c.p97_5),
+    });
+    written.push(write_csv(dir, "convergence.csv", convergence)?);
+
     let files: Vec<String> = scenario.files.iter().map(|f| f.display().to_string()).collect();
     let mut rows = vec![
         ("scenario", scenario.path.display().to_string()),
@@ -183,6 +211,16 @@ pub fn write_run(
         rows.push(("price_year", y.to_string()));
     }
     let mut extra: Vec<(String, String)> = Vec::new();
+    if let Some(p) = &info.precision {
+        extra.push(("precision".into(), p.relative.to_string()));
+        extra.push(("precision_metric".into(), model.outputs[p.metric].name.clone()));
+        extra.push(("converged".into(), result.converged_at.is_some().to_string()));
+        extra.push((
+            "converged_at".into(),
+            result.converged_at.map_or_else(String::new, |n| n.to_string()),
+        ));
+        extra.push(("iterations_cap".into(), info.iterations_cap.to_string()));
+    }
     for c in &result.correlations {
         extra.push((format!("spearman_target:{}:{}", c.a, c.b), c.target.to_string()));
         extra.push((format!("spearman_achieved:{}:{}", c.a, c.b), c.achieved.to_string()));
