@@ -36,6 +36,20 @@ fn dists(c: &mut Criterion) {
             Dist::discrete(vec![1.0, 2.0, 3.0, 4.0], vec![1.0, 2.0, 3.0, 4.0]).unwrap(),
         ),
     ];
+    let mut quantile = c.benchmark_group("quantile");
+    quantile.throughput(Throughput::Elements(CHUNK_SIZE as u64));
+    let u: Vec<f64> = (0..CHUNK_SIZE).map(|i| (i as f64 + 0.5) / CHUNK_SIZE as f64).collect();
+    for (name, dist) in &cases {
+        let mut out = u.clone();
+        quantile.bench_function(*name, |b| {
+            b.iter(|| {
+                out.copy_from_slice(&u);
+                dist.quantile_in_place(&mut out);
+                black_box(&out);
+            })
+        });
+    }
+    quantile.finish();
     let mut group = c.benchmark_group("dist");
     group.throughput(Throughput::Elements(CHUNK_SIZE as u64));
     for (name, dist) in &cases {
@@ -113,5 +127,27 @@ fn sensitivity(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, dists, model, run, sensitivity);
+fn samplers(c: &mut Criterion) {
+    use cradle::sampling::Sampler;
+    let model = headline();
+    let mut group = c.benchmark_group("sampler");
+    group.sample_size(10);
+    let draws = 1u64 << 20;
+    group.throughput(Throughput::Elements(draws));
+    for sampler in [Sampler::MonteCarlo, Sampler::LatinHypercube, Sampler::Sobol] {
+        let config = RunConfig {
+            iterations: draws,
+            seed: 20_260_209,
+            threads: Some(1),
+            sampler,
+            ..RunConfig::default()
+        };
+        group.bench_function(sampler.name(), |b| {
+            b.iter(|| engine::run(&model, &config, &mut Silent).expect("runs"))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, dists, model, run, sensitivity, samplers);
 criterion_main!(benches);
