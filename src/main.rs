@@ -117,15 +117,7 @@ fn precision(
             "--precision expects a fraction in (0, 1) such as 0.01, got {relative}"
         )));
     }
-    let metrics = &model.outputs[..model.n_metrics];
-    let name = metric.map(str::to_string).unwrap_or_else(|| {
-        metrics
-            .iter()
-            .find(|m| m.name == "value_per_child")
-            .unwrap_or(&metrics[0])
-            .name
-            .clone()
-    });
+    let name = metric.map_or_else(|| model.metric_or_first("value_per_child"), str::to_string);
     let index = sensitivity::resolve_metrics(model, std::slice::from_ref(&name))?[0];
     Ok(Some(cradle::engine::Precision {
         metric: index,

@@ -348,6 +348,17 @@ impl Model {
         }
     }
 
+    /// The name of metric `preferred` if the model has it, else of the first metric.
+    pub fn metric_or_first(&self, preferred: &str) -> String {
+        let metrics = &self.outputs[..self.n_metrics];
+        metrics
+            .iter()
+            .find(|m| m.name == preferred)
+            .unwrap_or(&metrics[0])
+            .name
+            .clone()
+    }
+
     /// A workspace of `rows` rows per column.
     pub fn workspace(&self, rows: usize) -> Workspace {
         Workspace {

@@ -49,6 +49,17 @@ pub fn uniform01<R: Rng + ?Sized>(rng: &mut R) -> f64 {
     (((rng.next_u64() >> 12) as i64) as f64 + 0.5) * (1.0 / (1u64 << 52) as f64)
 }
 
+/// The triangular quantile: min + √(u·w·(mode − min)) left of the mode,
+/// max − √((1 − u)·w·(max − mode)) right of it, w = max − min. Both branches
+/// are computed and one is selected, so loops over it vectorise.
+#[inline]
+fn triangular_quantile(u: f64, min: f64, mode: f64, max: f64) -> f64 {
+    let width = max - min;
+    let low = min + (u * width * (mode - min)).sqrt();
+    let high = max - ((1.0 - u) * width * (max - mode)).sqrt();
+    if u * width < mode - min { low } else { high }
+}
+
 /// A truncation range with its probabilities under the untruncated law.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Range {
@@ -541,18 +552,12 @@ impl Dist {
                     *x = min + (max - min) * uniform01(rng);
                 }
             }
-            Dist::Triangular { min, mode, max } => {
-                // Uniforms first, then a branch-free transform the compiler vectorises.
+            Dist::Triangular { .. } => {
+                // Uniforms first, then the quantile over the whole column.
                 for x in out.iter_mut() {
                     *x = uniform01(rng);
                 }
-                let (width, left, right) = (max - min, mode - min, max - mode);
-                for x in out.iter_mut() {
-                    let u = *x;
-                    let low = min + (u * width * left).sqrt();
-                    let high = max - ((1.0 - u) * width * right).sqrt();
-                    *x = if u * width < left { low } else { high };
-                }
+                self.quantile_in_place(out);
             }
             Dist::Normal { mean, sd, range: None } => {
                 for x in out.iter_mut() {
@@ -588,14 +593,7 @@ impl Dist {
         match self {
             Dist::Fixed { value } => *value,
             Dist::Uniform { min, max } => min + (max - min) * u,
-            Dist::Triangular { min, mode, max } => {
-                let width = max - min;
-                if u * width < mode - min {
-                    min + (u * width * (mode - min)).sqrt()
-                } else {
-                    max - ((1.0 - u) * width * (max - mode)).sqrt()
-                }
-            }
+            Dist::Triangular { min, mode, max } => triangular_quantile(u, *min, *mode, *max),
             Dist::Pert { min, max, shape, .. } => min + (max - min) * shape.inverse_cdf(u),
             Dist::Beta(shape) => shape.inverse_cdf(u),
             Dist::Normal { mean, sd, range } => mean + sd * norm_inv(within(range, u)),
@@ -627,12 +625,8 @@ impl Dist {
                 }
             }
             Dist::Triangular { min, mode, max } => {
-                let (width, left, right) = (max - min, mode - min, max - mode);
                 for x in values.iter_mut() {
-                    let u = *x;
-                    let low = min + (u * width * left).sqrt();
-                    let high = max - ((1.0 - u) * width * right).sqrt();
-                    *x = if u * width < left { low } else { high };
+                    *x = triangular_quantile(*x, *min, *mode, *max);
                 }
             }
             Dist::Normal { mean, sd, range: None } => {

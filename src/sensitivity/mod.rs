@@ -75,13 +75,7 @@ pub fn single_factors(model: &Model) -> Vec<Factor> {
 
 /// The metric analysed when none is named: net_savings, else the first metric.
 pub fn default_metric(model: &Model) -> String {
-    let metrics = &model.outputs[..model.n_metrics];
-    metrics
-        .iter()
-        .find(|m| m.name == "net_savings")
-        .unwrap_or(&metrics[0])
-        .name
-        .clone()
+    model.metric_or_first("net_savings")
 }
 
 /// Indices into `Model::outputs` of the named metrics.
