@@ -2,7 +2,7 @@
 //!
 //! S. Joe and F. Y. Kuo (2008), "Constructing Sobol sequences with better
 //! two-dimensional projections", SIAM J. Sci. Comput. 30:2635–2654;
-//! https://web.maths.unsw.edu.au/~fkuo/sobol/ (BSD-style licence). Taken
+//! <https://web.maths.unsw.edu.au/~fkuo/sobol/> (BSD-style licence). Taken
 //! from the copy SciPy ships (scipy/stats/_sobol_direction_numbers.npz).
 //! Each entry is (primitive polynomial, initial direction numbers m_1..m_s):
 //! the polynomial's bits are 1 a_1 … a_{s−1} 1, so its degree s is its bit

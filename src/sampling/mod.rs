@@ -140,10 +140,19 @@ impl Design {
                     .expect("uncertain inputs have a permutation");
                 let mut rng = parameter_rng(self.seed, &model.inputs[i].name, chunk);
                 let width = 1.0 / self.total as f64;
-                for (r, u) in out[..len].iter_mut().enumerate() {
-                    // via i64: one instruction (strata are < 2^63)
-                    let stratum = permutation.apply(first + r as u64) as i64 as f64;
-                    *u = ((stratum + uniform01(&mut rng)) * width).min(1.0 - f64::EPSILON / 2.0);
+                let below_one = 1.0 - f64::EPSILON / 2.0;
+                if self.total <= 1 << 32 {
+                    let mut strata = [0u32; CHUNK_SIZE];
+                    permutation.apply_chunk(first, &mut strata[..len]);
+                    for (u, stratum) in out[..len].iter_mut().zip(&strata) {
+                        *u = ((f64::from(*stratum) + uniform01(&mut rng)) * width).min(below_one);
+                    }
+                } else {
+                    for (r, u) in out[..len].iter_mut().enumerate() {
+                        // via i64: one instruction (strata are < 2^63)
+                        let stratum = permutation.apply(first + r as u64) as i64 as f64;
+                        *u = ((stratum + uniform01(&mut rng)) * width).min(below_one);
+                    }
                 }
             }
             Sampler::Sobol => {
