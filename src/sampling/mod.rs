@@ -1,11 +1,15 @@
 //! Sampling designs: how the input columns of a chunk are filled.
 //!
-//! The only design so far is plain Monte Carlo. Every parameter has its own
-//! ChaCha8 stream in every chunk, derived from (seed, parameter name, chunk
-//! index) by [`parameter_rng`]. So the draws of an iteration depend only on
-//! the seed and its chunk, never on which thread ran it; and a parameter
-//! draws the same random numbers in every scenario that has it, whatever
-//! else the scenario contains (common random numbers for `cradle compare`).
+//! Three designs ([`Sampler`]): plain Monte Carlo, a Latin hypercube over the
+//! whole run ([`lhs`]) and Owen-scrambled Sobol points ([`sobol`]); and rank
+//! correlation between inputs by Iman–Conover ([`correlation`]).
+//!
+//! Every parameter has its own ChaCha8 stream in every chunk, derived from
+//! (seed, parameter name, chunk index) by [`parameter_rng`]. So the draws of
+//! an iteration depend only on the seed and its chunk, never on which thread
+//! ran it; and under Monte Carlo a parameter draws the same random numbers in
+//! every scenario that has it, whatever else the scenario contains (common
+//! random numbers for `cradle compare`).
 
 pub mod correlation;
 mod joe_kuo;
@@ -123,8 +127,8 @@ impl Design {
         self.sampler
     }
 
-    /// The points in (0, 1) of input `i` for the `len` rows of chunk `chunk`
-    /// (LHS and Sobol only).
+    /// The points in (0, 1) of input `i` for the `len` rows of chunk `chunk`:
+    /// what the quantile function turns into draws (for `mc`, plain uniforms).
     pub fn unit_values(&self, model: &Model, i: usize, chunk: u64, len: usize, out: &mut [f64]) {
         let first = chunk * CHUNK_SIZE as u64;
         match self.sampler {
