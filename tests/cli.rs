@@ -143,7 +143,15 @@ fn run_writes_every_file_with_the_contract_columns() {
     );
     let vpc = summary.lines().find(|l| l.starts_with("value_per_child,")).unwrap();
     assert!(!vpc.ends_with(','), "claim on value_per_child: prob_meets_claim filled");
-    assert!(!summary.contains('e') || !summary.contains("e+"), "numbers in full");
+    for line in summary.lines().skip(1) {
+        for cell in line.split(',').skip(1) {
+            assert!(!cell.contains(['e', 'E']), "numbers in full, no exponent: {cell}");
+            assert!(
+                cell.is_empty() || cell.parse::<f64>().is_ok(),
+                "a number or empty: {cell}"
+            );
+        }
+    }
     let leftovers: Vec<_> = std::fs::read_dir(&out)
         .unwrap()
         .filter_map(|e| e.ok())
