@@ -181,13 +181,11 @@ impl Sketch {
     }
 
     /// Every bucket as (representative value, count), ascending by value.
-    pub fn buckets(&self) -> Vec<(f64, u64)> {
-        let mut out: Vec<(f64, u64)> = self.negative.buckets().rev().map(|(k, c)| (-midpoint(k), c)).collect();
-        if self.zero > 0 {
-            out.push((0.0, self.zero));
-        }
-        out.extend(self.positive.buckets().map(|(k, c)| (midpoint(k), c)));
-        out
+    pub fn buckets(&self) -> impl Iterator<Item = (f64, u64)> + '_ {
+        let negative = self.negative.buckets().rev().map(|(k, c)| (-midpoint(k), c));
+        let zero = (self.zero > 0).then_some((0.0, self.zero));
+        let positive = self.positive.buckets().map(|(k, c)| (midpoint(k), c));
+        negative.chain(zero).chain(positive)
     }
 
     /// The value of order statistic `rank` (0-based, may be fractional:
@@ -253,8 +251,8 @@ mod tests {
         ab.merge(&sb);
         let mut ba = sb.clone();
         ba.merge(&sa);
-        assert_eq!(ab.buckets(), all.buckets());
-        assert_eq!(ba.buckets(), all.buckets());
+        assert_eq!(ab.buckets().collect::<Vec<_>>(), all.buckets().collect::<Vec<_>>());
+        assert_eq!(ba.buckets().collect::<Vec<_>>(), all.buckets().collect::<Vec<_>>());
         assert_eq!(ab.count(), 1198);
     }
 
