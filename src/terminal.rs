@@ -35,11 +35,14 @@ pub fn grouped(x: f64) -> String {
 
 fn money(x: f64) -> String {
     let sign = if x < 0.0 && grouped(x.abs()) != "0" { "-" } else { "" };
-    if x.abs() >= 1e9 {
-        format!("{sign}£{}  ({sign}£{:.3}bn)", grouped(x.abs()), x.abs() / 1e9)
-    } else {
-        format!("{sign}£{}", grouped(x.abs()))
-    }
+    format!("{sign}£{}", grouped(x.abs()))
+}
+
+fn is_money(metric: &str) -> bool {
+    matches!(
+        metric,
+        "value_per_child" | "gross_savings" | "programme_cost" | "net_savings"
+    )
 }
 
 fn label(metric: &str) -> String {
@@ -53,11 +56,22 @@ fn label(metric: &str) -> String {
     }
 }
 
+/// A metric's value for a table cell.
 fn show(metric: &str, x: f64) -> String {
     match metric {
         "benefit_cost_ratio" => format!("{x:.2}"),
-        "value_per_child" | "gross_savings" | "programme_cost" | "net_savings" => money(x),
+        m if is_money(m) => money(x),
         _ => format!("{}", (x * 1e6).round() / 1e6),
+    }
+}
+
+/// As [`show`], with billions spelled out for large sums ("£1,155,268,010  (£1.155bn)").
+fn show_long(metric: &str, x: f64) -> String {
+    if is_money(metric) && x.abs() >= 1e9 {
+        let sign = if x < 0.0 { "-" } else { "" };
+        format!("{}  ({sign}£{:.3}bn)", money(x), x.abs() / 1e9)
+    } else {
+        show(metric, x)
     }
 }
 
@@ -81,9 +95,9 @@ pub fn base_case_table(scenario: &Scenario, model: &Model) -> String {
     for (o, v) in model.outputs[..model.n_metrics].iter().zip(&values) {
         let claim = o.claim.map_or_else(String::new, |c| {
             let diff = (v - c) / c * 100.0;
-            format!("   claim {}: {diff:+.1}%", show(&o.name, c))
+            format!("   claim {}: {diff:+.1}%", show_long(&o.name, c))
         });
-        let _ = writeln!(s, "  {:<36} {:>20}{claim}", label(&o.name), show(&o.name, *v));
+        let _ = writeln!(s, "  {:<36} {:>20}{claim}", label(&o.name), show_long(&o.name, *v));
     }
     if !model.domains.is_empty() {
         let _ = writeln!(s, "\nValue per child by domain (after the programme adjustment):");
@@ -125,7 +139,7 @@ pub fn run_table(scenario: &Scenario, model: &Model, result: &RunResult, elapsed
     for (o, st) in model.outputs[..model.n_metrics].iter().zip(&result.outputs) {
         let r = summarise(st, o.claim);
         // Short form: no "(£1.2bn)" suffix inside the table.
-        let short = |x: f64| show(&o.name, x).split("  (").next().unwrap_or_default().to_string();
+        let short = |x: f64| show(&o.name, x);
         let range = format!("{} – {}", short(r.percentiles[0]), short(r.percentiles[6]));
         let claim = r.prob_meets_claim.map_or_else(String::new, |p| format!("{p:.3}"));
         let mean = short(r.mean);
@@ -168,7 +182,7 @@ pub fn compare_table(c: &cradle::compare::Comparison, elapsed_s: f64, dir: &Path
         for (i, scenario) in c.scenarios.iter().enumerate() {
             let Some(stats) = &c.levels[i][k] else { continue };
             let r = summarise(stats, c.claims[i][k]);
-            let short = |x: f64| show(metric, x).split("  (").next().unwrap_or_default().to_string();
+            let short = |x: f64| show(metric, x);
             let claim = r.prob_meets_claim.map_or_else(String::new, |p| format!("{p:.3}"));
             let diff = c.differences[i][k].as_ref().map_or_else(String::new, |d| {
                 let d = summarise(d, None);
