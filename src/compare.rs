@@ -9,7 +9,8 @@
 //! interval of a difference is much narrower than the intervals of the two
 //! scenarios it separates.
 
-use crate::engine::{CHUNK_SIZE, RunConfig, output_slice, pool, run_chunks};
+use crate::chunk::CHUNK_SIZE;
+use crate::engine::{RunConfig, output_slice, pool, run_chunks};
 use crate::error::{Error, Result};
 use crate::model::{Model, Workspace};
 use crate::sampling::{Design, Sampler};

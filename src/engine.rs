@@ -19,13 +19,10 @@ use rayon::prelude::*;
 use crate::error::{Error, Result};
 use crate::expr::Operand;
 use crate::model::{Model, Workspace};
-use crate::sampling::correlation::spearman;
 use crate::sampling::{Design, Sampler};
-use crate::stats::{Moments, OutputStats, Sketch};
+use crate::stats::{Moments, OutputStats, Sketch, spearman};
 
-/// Iterations per chunk. Part of the definition of a run's random numbers:
-/// changing it changes every result for a given seed (value-breaking).
-pub const CHUNK_SIZE: usize = 1024;
+pub use crate::chunk::CHUNK_SIZE;
 /// Chunks per wave (bounds memory and sets how often progress is reported).
 pub const WAVE_CHUNKS: u64 = 256;
 
@@ -73,7 +70,7 @@ pub struct Precision {
 impl Precision {
     /// True once 1.96·mc_se ≤ relative·|mean| (with at least two chunks).
     pub fn reached(&self, m: &Moments) -> bool {
-        m.n >= 2 * CHUNK_SIZE as u64 && crate::dist::Z95 * m.mc_se() <= self.relative * m.mean.abs()
+        m.n >= 2 * CHUNK_SIZE as u64 && crate::special::Z95 * m.mc_se() <= self.relative * m.mean.abs()
     }
 }
 
@@ -100,7 +97,7 @@ pub struct Checkpoint {
 
 impl Checkpoint {
     fn new(n: u64, metric: usize, m: &Moments, sketch: &Sketch) -> Checkpoint {
-        let half = crate::dist::Z95 * m.mc_se();
+        let half = crate::special::Z95 * m.mc_se();
         Checkpoint {
             n,
             metric,

@@ -37,6 +37,7 @@
 //! # Ok::<(), cradle::Error>(())
 //! ```
 
+pub mod chunk;
 pub mod compare;
 pub mod discount;
 pub mod dist;

@@ -12,6 +12,11 @@
     clippy::unreadable_literal
 )]
 
+/// z such that Φ(z) = 0.975 (two-sided 95%).
+pub const Z95: f64 = 1.959_963_984_540_054;
+/// z such that Φ(z) = 0.95 (two-sided 90%).
+pub const Z90: f64 = 1.644_853_626_951_472_2;
+
 /// Standard normal CDF: Φ(x) = ½·erfc(−x/√2).
 pub fn norm_cdf(x: f64) -> f64 {
     0.5 * libm::erfc(-x / std::f64::consts::SQRT_2)

@@ -21,10 +21,7 @@ mod table;
 use std::sync::Arc;
 pub use table::{QuantileTable, polished_inverse};
 
-/// z such that Φ(z) = 0.975 (two-sided 95%).
-pub const Z95: f64 = 1.959_963_984_540_054;
-/// z such that Φ(z) = 0.95 (two-sided 90%).
-pub const Z90: f64 = 1.644_853_626_951_472_2;
+pub use crate::special::{Z90, Z95};
 
 /// Why a distribution cannot be built.
 #[derive(Debug, Clone, PartialEq)]

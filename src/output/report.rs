@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use super::{Num, opt, write_csv};
-use crate::engine::{CHUNK_SIZE, RunResult};
+use crate::chunk::CHUNK_SIZE;
+use crate::engine::RunResult;
 use crate::error::Result;
 use crate::model::Model;
 use crate::scenario::Scenario;

@@ -177,21 +177,6 @@ impl Correlator {
     }
 }
 
-/// Spearman's rank correlation of two equally long samples.
-pub fn spearman(x: &[f64], y: &[f64]) -> f64 {
-    let rank = |v: &[f64]| crate::sensitivity::prcc::ranks(v);
-    let (rx, ry) = (rank(x), rank(y));
-    let n = x.len() as f64;
-    let mean = (n + 1.0) / 2.0;
-    let (mut sxy, mut sxx, mut syy) = (0.0, 0.0, 0.0);
-    for (a, b) in rx.iter().zip(&ry) {
-        sxy += (a - mean) * (b - mean);
-        sxx += (a - mean) * (a - mean);
-        syy += (b - mean) * (b - mean);
-    }
-    sxy / (sxx * syy).sqrt()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -214,13 +199,5 @@ mod tests {
         // A valid matrix is its own nearest correlation matrix.
         let ok = DMatrix::from_row_slice(2, 2, &[1.0, 0.3, 0.3, 1.0]);
         assert!((nearest_correlation(&ok) - &ok).norm() < 1e-12);
-    }
-
-    #[test]
-    fn spearman_of_monotone_and_reversed() {
-        let x: Vec<f64> = (0..100).map(|i| i as f64).collect();
-        let y: Vec<f64> = x.iter().map(|v| v * v).collect();
-        let z: Vec<f64> = x.iter().map(|v| -v).collect();
-        assert!((spearman(&x, &y) - 1.0).abs() < 1e-12 && (spearman(&x, &z) + 1.0).abs() < 1e-12);
     }
 }

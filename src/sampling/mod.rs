@@ -19,40 +19,11 @@ pub mod sobol;
 use rand::SeedableRng;
 use rand::rngs::ChaCha8Rng;
 
+use crate::chunk::CHUNK_SIZE;
 use crate::dist::uniform01;
-use crate::engine::CHUNK_SIZE;
 use crate::error::{Error, Result};
 use crate::model::{Model, Workspace};
-
-/// How the input columns are filled.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Sampler {
-    /// Independent draws (the default).
-    #[default]
-    MonteCarlo,
-    /// Latin hypercube over the whole run.
-    LatinHypercube,
-    /// Owen-scrambled Sobol points.
-    Sobol,
-}
-
-impl Sampler {
-    /// The name used on the command line and in run.csv.
-    pub fn name(self) -> &'static str {
-        match self {
-            Sampler::MonteCarlo => "mc",
-            Sampler::LatinHypercube => "lhs",
-            Sampler::Sobol => "sobol",
-        }
-    }
-
-    /// Parse `mc`, `lhs` or `sobol`.
-    pub fn parse(name: &str) -> Option<Sampler> {
-        [Sampler::MonteCarlo, Sampler::LatinHypercube, Sampler::Sobol]
-            .into_iter()
-            .find(|s| s.name() == name)
-    }
-}
+pub use crate::scenario::Sampler;
 
 /// A sampling design for one run of `total` iterations: everything that is
 /// built once (permutations, Sobol direction numbers) and then used by

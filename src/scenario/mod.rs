@@ -99,7 +99,38 @@ pub struct Settings {
     /// Seed of the random streams.
     pub seed: u64,
     /// Sampling design.
-    pub sampler: crate::sampling::Sampler,
+    pub sampler: Sampler,
+}
+
+/// How the input columns are filled (`[settings] sampler`, `--sampler`);
+/// the designs themselves live in `crate::sampling`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sampler {
+    /// Independent draws (the default).
+    #[default]
+    MonteCarlo,
+    /// Latin hypercube over the whole run.
+    LatinHypercube,
+    /// Owen-scrambled Sobol points.
+    Sobol,
+}
+
+impl Sampler {
+    /// The name used on the command line and in run.csv.
+    pub fn name(self) -> &'static str {
+        match self {
+            Sampler::MonteCarlo => "mc",
+            Sampler::LatinHypercube => "lhs",
+            Sampler::Sobol => "sobol",
+        }
+    }
+
+    /// Parse `mc`, `lhs` or `sobol`.
+    pub fn parse(name: &str) -> Option<Sampler> {
+        [Sampler::MonteCarlo, Sampler::LatinHypercube, Sampler::Sobol]
+            .into_iter()
+            .find(|s| s.name() == name)
+    }
 }
 
 /// Default iterations when neither the scenario nor the command line says.

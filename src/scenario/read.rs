@@ -6,13 +6,12 @@ use std::path::Path;
 use super::document::{Item, Table, Value};
 use super::{
     Claim, CorrelationEntry, CorrelationTarget, DEFAULT_ITERATIONS, DEFAULT_SEED, DiscountChoice, DiscountSpec,
-    Discounting, Domain, Fade, Formula, Group, Parameter, Programme, Scenario, Settings,
+    Discounting, Domain, Fade, Formula, Group, Parameter, Programme, Sampler, Scenario, Settings,
 };
 use crate::discount::Years;
 use crate::dist::{Dist, Z90, Z95};
 use crate::error::{Error, Location};
 use crate::expr;
-use crate::sampling::Sampler;
 
 const SECTIONS: [&str; 11] = [
     "scenario",

@@ -20,7 +20,7 @@ pub mod tornado;
 
 use rayon::prelude::*;
 
-use crate::engine::CHUNK_SIZE;
+use crate::chunk::CHUNK_SIZE;
 use crate::error::{Error, Result};
 use crate::model::Model;
 use crate::scenario::Scenario;

@@ -15,10 +15,11 @@
 use nalgebra::DMatrix;
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
-use crate::dist::Z95;
 use crate::engine::{self, Observer, RunConfig, SampleBlock};
 use crate::error::Result;
 use crate::model::Model;
+use crate::special::Z95;
+use crate::stats::ranks;
 
 /// One line of prcc.csv.
 #[derive(Debug, Clone, PartialEq)]
@@ -37,26 +38,6 @@ pub struct PrccRow {
     pub src: f64,
     /// Two-sided p-value of PRCC = 0.
     pub p_value: f64,
-}
-
-/// Ranks 1..n, ties sharing their average rank.
-pub fn ranks(values: &[f64]) -> Vec<f64> {
-    let mut order: Vec<usize> = (0..values.len()).collect();
-    order.sort_by(|&a, &b| values[a].total_cmp(&values[b]));
-    let mut out = vec![0.0; values.len()];
-    let mut i = 0;
-    while i < order.len() {
-        let mut j = i;
-        while j + 1 < order.len() && values[order[j + 1]] == values[order[i]] {
-            j += 1;
-        }
-        let average = (i + j) as f64 / 2.0 + 1.0;
-        for &o in &order[i..=j] {
-            out[o] = average;
-        }
-        i = j + 1;
-    }
-    out
 }
 
 /// Pearson correlation matrix of the columns.
@@ -198,11 +179,6 @@ pub fn prcc(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn ranks_average_ties() {
-        assert_eq!(ranks(&[10.0, 30.0, 20.0, 20.0]), vec![1.0, 4.0, 2.5, 2.5]);
-    }
 
     #[test]
     fn exact_linear_relation_has_src_equal_to_weights() {

@@ -1,12 +1,14 @@
 //! Summaries of model outputs: mergeable moments and quantile sketches, and
 //! what is read off them (intervals, quantiles with order-statistic
-//! confidence intervals, histograms).
+//! confidence intervals, histograms); ranks and rank correlation.
 
 mod moments;
+mod rank;
 mod sketch;
 mod summary;
 
 pub use moments::Moments;
+pub use rank::{ranks, spearman};
 pub use sketch::{MIN_INDEXABLE, RELATIVE_ACCURACY, Sketch};
 pub use summary::{Bin, QuantileRow, SUMMARY_PROBS, SummaryRow, histogram, quantile_rows, summarise};
 

@@ -7,7 +7,7 @@
 //!   (normal approximation to the binomial; Conover 1999, §3.2).
 
 use super::{Moments, OutputStats, Sketch};
-use crate::dist::Z95;
+use crate::special::Z95;
 
 /// The percentiles in summary.csv, in column order (p2_5 … p97_5).
 pub const SUMMARY_PROBS: [f64; 7] = [0.025, 0.05, 0.25, 0.5, 0.75, 0.95, 0.975];
