@@ -1,5 +1,6 @@
-//! The command line (clap derive). These flags are a contract (DESIGN.md):
-//! users' scripts depend on them. clap types stop in `main.rs`.
+//! The command line (clap derive). These flags are a contract (the README's
+//! command reference): users' scripts depend on them. clap types stop in
+//! `commands/`, which converts them into library configurations.
 
 use std::path::PathBuf;
 
@@ -89,6 +90,19 @@ pub enum Method {
     Morris,
     /// All of the above.
     All,
+}
+
+impl From<Method> for cradle::sensitivity::Method {
+    fn from(m: Method) -> Self {
+        match m {
+            Method::Tornado => cradle::sensitivity::Method::Tornado,
+            Method::Threshold => cradle::sensitivity::Method::Threshold,
+            Method::Sobol => cradle::sensitivity::Method::Sobol,
+            Method::Prcc => cradle::sensitivity::Method::Prcc,
+            Method::Morris => cradle::sensitivity::Method::Morris,
+            Method::All => cradle::sensitivity::Method::All,
+        }
+    }
 }
 
 /// Arguments of `cradle sensitivity`.

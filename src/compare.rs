@@ -10,7 +10,7 @@
 //! scenarios it separates.
 
 use crate::chunk::CHUNK_SIZE;
-use crate::engine::{RunConfig, output_slice, pool, run_chunks};
+use crate::engine::{RunConfig, output_slice, run_chunks, thread_pool};
 use crate::error::{Error, Result};
 use crate::model::{Model, Workspace};
 use crate::sampling::{Design, Sampler};
@@ -47,8 +47,15 @@ struct State {
 
 type ChunkMoments = (Vec<Vec<Option<Moments>>>, Vec<Vec<Option<Moments>>>);
 
-/// Run `models` (label, model) on common random numbers.
+/// Run `models` (label, model) on common random numbers, on a pool of
+/// `cfg.threads` workers (see [`compare_on`]).
 pub fn compare(models: &[(String, &Model)], cfg: &RunConfig) -> Result<Comparison> {
+    compare_on(models, cfg, &thread_pool(cfg.threads)?)
+}
+
+/// Run `models` (label, model) on common random numbers on `pool`
+/// (`cfg.threads` is not read).
+pub fn compare_on(models: &[(String, &Model)], cfg: &RunConfig, pool: &rayon::ThreadPool) -> Result<Comparison> {
     if models.is_empty() {
         return Err(Error::Config("compare needs at least one scenario".into()));
     }
@@ -79,7 +86,6 @@ pub fn compare(models: &[(String, &Model)], cfg: &RunConfig) -> Result<Compariso
         .map(|((_, m), idx)| idx.iter().map(|i| i.and_then(|i| m.outputs[i].claim)).collect())
         .collect();
     let (n_s, n_m) = (models.len(), metrics.len());
-    let pool = pool(cfg.threads)?;
     // Plain Monte Carlo keeps common random numbers by parameter name.
     let designs: Vec<Design> = models
         .iter()
@@ -89,7 +95,7 @@ pub fn compare(models: &[(String, &Model)], cfg: &RunConfig) -> Result<Compariso
     let mut diff_moments = vec![vec![Moments::default(); n_m]; n_s];
     let (states, _) = run_chunks(
         cfg.iterations,
-        &pool,
+        pool,
         || State {
             workspaces: models.iter().map(|(_, m)| m.workspace(CHUNK_SIZE)).collect(),
             levels: vec![vec![Sketch::default(); n_m]; n_s],

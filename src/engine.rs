@@ -68,6 +68,21 @@ pub struct Precision {
 }
 
 impl Precision {
+    /// The `--precision` rule for `model`: ±`relative`·|mean| on `metric`
+    /// (default value_per_child, else the first metric).
+    pub fn new(model: &Model, relative: f64, metric: Option<&str>) -> Result<Precision> {
+        if !(relative > 0.0 && relative < 1.0) {
+            return Err(Error::Config(format!(
+                "--precision expects a fraction in (0, 1) such as 0.01, got {relative}"
+            )));
+        }
+        let name = metric.map_or_else(|| model.metric_or_first("value_per_child"), str::to_string);
+        Ok(Precision {
+            metric: model.metric_index(&name)?,
+            relative,
+        })
+    }
+
     /// True once 1.96·mc_se ≤ relative·|mean| (with at least two chunks).
     pub fn reached(&self, m: &Moments) -> bool {
         m.n >= 2 * CHUNK_SIZE as u64 && crate::special::Z95 * m.mc_se() <= self.relative * m.mean.abs()
@@ -263,8 +278,9 @@ fn run_chunk(
     }
 }
 
-/// A rayon pool of `threads` workers (all cores when `None`).
-pub(crate) fn pool(threads: Option<usize>) -> Result<rayon::ThreadPool> {
+/// A rayon pool of `threads` workers (all cores when `None`). Every analysis
+/// runs on a pool passed in by its caller; results never depend on its size.
+pub fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool> {
     let mut builder = rayon::ThreadPoolBuilder::new();
     if let Some(t) = threads {
         if t == 0 {
@@ -331,13 +347,23 @@ pub(crate) fn run_chunks<S: Send, C: Send>(
     ))
 }
 
-/// Run the model `cfg.iterations` times. Results are bit-identical for any
-/// thread count.
+/// Run the model `cfg.iterations` times on a pool of `cfg.threads` workers
+/// (see [`run_on`]).
 pub fn run(model: &Model, cfg: &RunConfig, observer: &mut dyn Observer) -> Result<RunResult> {
+    run_on(model, cfg, &thread_pool(cfg.threads)?, observer)
+}
+
+/// Run the model `cfg.iterations` times on `pool` (`cfg.threads` is not
+/// read). Results are bit-identical for any thread count.
+pub fn run_on(
+    model: &Model,
+    cfg: &RunConfig,
+    pool: &rayon::ThreadPool,
+    observer: &mut dyn Observer,
+) -> Result<RunResult> {
     if cfg.iterations == 0 {
         return Err(Error::Config("iterations must be at least 1".into()));
     }
-    let pool = pool(cfg.threads)?;
     let design = Design::new(cfg.sampler, model, cfg.iterations, cfg.seed)?;
     let n_outputs = model.outputs.len();
     let mut outputs = vec![OutputStats::default(); n_outputs];
@@ -348,7 +374,7 @@ pub fn run(model: &Model, cfg: &RunConfig, observer: &mut dyn Observer) -> Resul
     let mut converged_at: Option<u64> = None;
     let (states, done) = run_chunks(
         cfg.iterations,
-        &pool,
+        pool,
         || ThreadState {
             ws: model.workspace(CHUNK_SIZE),
             sketches: vec![Sketch::default(); n_outputs],

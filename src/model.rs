@@ -359,6 +359,15 @@ impl Model {
             .clone()
     }
 
+    /// The index in `outputs` of metric `name`, or an error listing the metrics.
+    pub fn metric_index(&self, name: &str) -> crate::error::Result<usize> {
+        let metrics = &self.outputs[..self.n_metrics];
+        metrics.iter().position(|m| m.name == name).ok_or_else(|| {
+            let known: Vec<&str> = metrics.iter().map(|m| m.name.as_str()).collect();
+            crate::error::Error::Config(format!("unknown metric '{name}' (metrics: {})", known.join(", ")))
+        })
+    }
+
     /// A workspace of `rows` rows per column.
     pub fn workspace(&self, rows: usize) -> Workspace {
         Workspace {

@@ -4,7 +4,7 @@
 
 mod atomic;
 pub mod comparison;
-mod report;
+mod run_files;
 mod samples;
 pub mod sensitivity;
 
@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use serde::{Serialize, Serializer};
 
 pub use atomic::AtomicFile;
-pub use report::{RunInfo, write_run};
+pub use run_files::{RunInfo, write_run};
 pub use samples::SampleWriter;
 
 use crate::error::{Error, Result};

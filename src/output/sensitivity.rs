@@ -8,11 +8,13 @@ use serde::Serialize;
 
 use super::{Num, opt, write_csv};
 use crate::error::Result;
+use crate::scenario::Scenario;
 use crate::sensitivity::morris::MorrisRow;
 use crate::sensitivity::prcc::PrccRow;
 use crate::sensitivity::sobol::SobolResult;
 use crate::sensitivity::threshold::ThresholdRow;
 use crate::sensitivity::tornado::TornadoRow;
+use crate::sensitivity::{SensitivityConfig, SensitivityResult};
 
 #[derive(Serialize)]
 struct TornadoCsv<'a> {
@@ -190,4 +192,55 @@ struct KeyValue<'a> {
 /// Write a key,value manifest (e.g. sensitivity_run.csv).
 pub fn write_manifest(dir: &Path, name: &str, rows: &[(String, String)]) -> Result<PathBuf> {
     write_csv(dir, name, rows.iter().map(|(key, value)| KeyValue { key, value }))
+}
+
+/// Write every file of a sensitivity analysis (the methods that ran, then
+/// sensitivity_run.csv); returns the paths in the order written.
+pub fn write_sensitivity(
+    dir: &Path,
+    scenario: &Scenario,
+    config: &SensitivityConfig,
+    result: &SensitivityResult,
+    elapsed_s: f64,
+) -> Result<Vec<PathBuf>> {
+    let mut manifest: Vec<(String, String)> = vec![
+        ("scenario".into(), scenario.path.display().to_string()),
+        ("scenario_sha256".into(), scenario.sha256.clone()),
+        ("method".into(), config.method.name().into()),
+        ("metrics".into(), result.metrics.join(";")),
+        ("seed".into(), config.seed.to_string()),
+        ("version".into(), env!("CARGO_PKG_VERSION").to_string()),
+    ];
+    let mut written = Vec::new();
+    if let Some(rows) = &result.tornado {
+        written.push(write_tornado(dir, rows)?);
+        manifest.push(("tornado_range".into(), format!("{},{}", config.range.0, config.range.1)));
+    }
+    if let Some(rows) = &result.threshold {
+        written.push(write_threshold(dir, rows)?);
+    }
+    if let Some((sobol, n)) = &result.sobol {
+        for (metric, dropped) in &sobol.dropped {
+            manifest.push((format!("sobol_nonfinite_{metric}"), dropped.to_string()));
+        }
+        manifest.push(("sobol_base_samples".into(), n.to_string()));
+        manifest.push(("sobol_evaluations".into(), sobol.evaluations.to_string()));
+        manifest.push(("bootstrap".into(), config.bootstrap.to_string()));
+        written.extend(write_sobol(dir, sobol)?);
+    }
+    if let Some((rows, dropped, n)) = &result.prcc {
+        for (metric, count) in dropped {
+            manifest.push((format!("prcc_nonfinite_{metric}"), count.to_string()));
+        }
+        manifest.push(("prcc_iterations".into(), n.to_string()));
+        written.push(write_prcc(dir, rows)?);
+    }
+    if let Some(rows) = &result.morris {
+        written.push(write_morris(dir, rows)?);
+        manifest.push(("morris_trajectories".into(), config.trajectories.to_string()));
+        manifest.push(("morris_levels".into(), config.levels.to_string()));
+    }
+    manifest.push(("elapsed_s".into(), format!("{elapsed_s:.3}")));
+    written.push(write_manifest(dir, "sensitivity_run.csv", &manifest)?);
+    Ok(written)
 }

@@ -304,6 +304,13 @@ impl Scenario {
         names
     }
 
+    /// A short label for tables and compare.csv: the file's stem.
+    pub fn label(&self) -> String {
+        self.path
+            .file_stem()
+            .map_or_else(|| self.path.display().to_string(), |x| x.to_string_lossy().into_owned())
+    }
+
     /// The published value for `metric`, if `[claim]` names one.
     pub fn claim(&self, metric: &str) -> Option<f64> {
         self.claims.iter().find(|c| c.metric == metric).map(|c| c.value)

@@ -12,6 +12,7 @@
 //!
 //! Everything here is deterministic for a seed, whatever the thread count.
 
+mod analysis;
 pub mod morris;
 pub mod prcc;
 pub mod sobol;
@@ -21,9 +22,13 @@ pub mod tornado;
 use rayon::prelude::*;
 
 use crate::chunk::CHUNK_SIZE;
-use crate::error::{Error, Result};
+use crate::error::Result;
+
 use crate::model::Model;
 use crate::scenario::Scenario;
+pub use analysis::{
+    DEFAULT_PRCC_ITERATIONS, DEFAULT_SOBOL_SAMPLES, Method, SensitivityConfig, SensitivityResult, analyse,
+};
 
 /// An input factor: one uncertain parameter, or a `[[group]]` of them.
 #[derive(Debug, Clone, PartialEq)]
@@ -80,16 +85,7 @@ pub fn default_metric(model: &Model) -> String {
 
 /// Indices into `Model::outputs` of the named metrics.
 pub fn resolve_metrics(model: &Model, names: &[String]) -> Result<Vec<usize>> {
-    let metrics = &model.outputs[..model.n_metrics];
-    names
-        .iter()
-        .map(|name| {
-            metrics.iter().position(|m| &m.name == name).ok_or_else(|| {
-                let known: Vec<&str> = metrics.iter().map(|m| m.name.as_str()).collect();
-                Error::Config(format!("unknown metric '{name}' (metrics: {})", known.join(", ")))
-            })
-        })
-        .collect()
+    names.iter().map(|name| model.metric_index(name)).collect()
 }
 
 /// Evaluate the model at `n` points given column-wise (one column of length

@@ -132,9 +132,7 @@ impl Observer for Collector {
 /// Per metric, how many rows were left out for a non-finite value.
 pub type Dropped = Vec<(String, u64)>;
 
-/// Run `n` plain Monte Carlo iterations and compute PRCC/SRC of each metric
-/// against each uncertain input. Returns the rows and, per metric, how many
-/// iterations were dropped for a non-finite value.
+/// PRCC/SRC on a pool of `threads` workers (see [`prcc_on`]).
 pub fn prcc(
     model: &Model,
     metrics: &[usize],
@@ -142,15 +140,27 @@ pub fn prcc(
     seed: u64,
     threads: Option<usize>,
 ) -> Result<(Vec<PrccRow>, Dropped)> {
+    prcc_on(model, metrics, n, seed, &engine::thread_pool(threads)?)
+}
+
+/// Run `n` plain Monte Carlo iterations on `pool` and compute PRCC/SRC of
+/// each metric against each uncertain input. Returns the rows and, per
+/// metric, how many iterations were dropped for a non-finite value.
+pub fn prcc_on(
+    model: &Model,
+    metrics: &[usize],
+    n: u64,
+    seed: u64,
+    pool: &rayon::ThreadPool,
+) -> Result<(Vec<PrccRow>, Dropped)> {
     let config = RunConfig {
         iterations: n,
         seed,
-        threads,
         keep_samples: true,
         ..RunConfig::default()
     };
     let mut collector = Collector { columns: Vec::new() };
-    engine::run(model, &config, &mut collector)?;
+    engine::run_on(model, &config, pool, &mut collector)?;
     let n_inputs = model.inputs.len();
     let mut rows = Vec::new();
     let mut dropped = Vec::new();

@@ -1,0 +1,16 @@
+//! `cradle check SCENARIO`: validate a scenario and print its deterministic
+//! base case.
+
+use std::path::Path;
+
+use cradle::Model;
+
+use crate::terminal;
+
+/// Run the command.
+pub fn run(path: &Path) -> anyhow::Result<()> {
+    let scenario = super::load(path)?;
+    let model = Model::compile(&scenario);
+    print!("{}", terminal::base_case_table(&scenario, &model));
+    Ok(())
+}

@@ -1,0 +1,38 @@
+//! One file per command. Each turns its clap arguments into a library
+//! configuration, calls the library's function for that analysis on a thread
+//! pool it builds the same way ([`pool`]), writes the output files and shows
+//! the result. No command computes anything itself.
+
+pub mod check;
+pub mod compare;
+pub mod run;
+pub mod sensitivity;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+
+use cradle::Scenario;
+
+/// Load a scenario, naming the file in the error.
+pub fn load(path: &Path) -> anyhow::Result<Scenario> {
+    Scenario::load(path).with_context(|| format!("loading scenario {}", path.display()))
+}
+
+/// The default output directory of a scenario: out/<file stem>/.
+pub fn default_out(scenario: &Path) -> PathBuf {
+    let stem = scenario
+        .file_stem()
+        .map_or_else(|| "scenario".into(), |s| s.to_string_lossy().into_owned());
+    PathBuf::from("out").join(stem)
+}
+
+/// The worker pool every command runs on (`--threads`, default all cores).
+pub fn pool(threads: Option<usize>) -> anyhow::Result<rayon::ThreadPool> {
+    Ok(cradle::engine::thread_pool(threads)?)
+}
+
+/// Create the output directory and check it is writable, before any work.
+pub fn prepare(dir: &Path) -> anyhow::Result<()> {
+    cradle::output::prepare_dir(dir).context("preparing the output directory")
+}

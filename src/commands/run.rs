@@ -1,0 +1,79 @@
+//! `cradle run SCENARIO`: the Monte Carlo run, its CSV files and its summary.
+
+use std::time::Instant;
+
+use cradle::engine::{self, Precision, RunConfig};
+use cradle::output::{self, RunInfo, SampleWriter};
+use cradle::sampling::Sampler;
+use cradle::{Error, Model};
+
+use crate::cli::RunArgs;
+use crate::terminal;
+
+/// Run the command.
+pub fn run(args: RunArgs) -> anyhow::Result<()> {
+    let scenario = super::load(&args.scenario)?;
+    let model = Model::compile(&scenario);
+    let precision = args
+        .precision
+        .map(|p| Precision::new(&model, p, args.metric.as_deref()))
+        .transpose()?;
+    let config = RunConfig {
+        iterations: args.iterations.unwrap_or(scenario.settings.iterations),
+        seed: args.seed.unwrap_or(scenario.settings.seed),
+        threads: args.threads,
+        keep_samples: args.samples,
+        sampler: args.sampler.map_or(scenario.settings.sampler, Into::into),
+        precision,
+    };
+    if config.iterations == 0 {
+        return Err(Error::Config("-n/--iterations must be at least 1".into()).into());
+    }
+    if config.sampler == Sampler::Sobol && !config.iterations.is_power_of_two() {
+        eprintln!(
+            "warning: {} iterations is not a power of two: Sobol points are balanced only at powers of two (next: {})",
+            config.iterations,
+            config.iterations.next_power_of_two()
+        );
+    }
+    let out_dir = args.out.clone().unwrap_or_else(|| super::default_out(&args.scenario));
+    super::prepare(&out_dir)?;
+    let pool = super::pool(args.threads)?;
+
+    let samples = if args.samples {
+        Some(SampleWriter::create(&out_dir, &model)?)
+    } else {
+        None
+    };
+    let mut observer = terminal::RunObserver::new(args.quiet, samples);
+    let start = Instant::now();
+    let result = engine::run_on(&model, &config, &pool, &mut observer)?;
+    let elapsed_s = start.elapsed().as_secs_f64();
+    if let Some(writer) = observer.finish() {
+        writer.commit()?;
+    }
+    let info = RunInfo {
+        sampler: config.sampler.name().into(),
+        precision: config.precision.clone(),
+        iterations_cap: config.iterations,
+        elapsed_s,
+        samples: args.samples,
+    };
+    output::write_run(&out_dir, &scenario, &model, &result, &info)?;
+    for warning in &result.warnings {
+        eprintln!("warning: {warning}");
+    }
+    if result.nonfinite_iterations > 0 {
+        eprintln!(
+            "warning: {} of {} iterations gave a non-finite result (NaN or infinite); they are left out of the statistics and counted in run.csv (nonfinite)",
+            result.nonfinite_iterations, result.iterations
+        );
+    }
+    if !args.quiet {
+        print!(
+            "{}",
+            terminal::run_table(&scenario, &model, &result, elapsed_s, &out_dir)
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,64 @@
+//! `cradle sensitivity SCENARIO --method ...`: which inputs drive a metric.
+
+use std::time::Instant;
+
+use cradle::output::sensitivity::write_sensitivity;
+use cradle::sensitivity::{self, SensitivityConfig};
+use cradle::{Error, Model};
+
+use crate::cli::SensitivityArgs;
+
+/// `--range LO,HI` in percentiles, 0 < LO < HI < 100.
+fn parse_range(text: &str) -> Result<(f64, f64), Error> {
+    let bad = || {
+        Error::Config(format!(
+            "--range expects LO,HI percentiles with 0 < LO < HI < 100, got '{text}'"
+        ))
+    };
+    let (lo, hi) = text.split_once(',').ok_or_else(bad)?;
+    let (lo, hi): (f64, f64) = (
+        lo.trim().parse().map_err(|_| bad())?,
+        hi.trim().parse().map_err(|_| bad())?,
+    );
+    if !(0.0 < lo && lo < hi && hi < 100.0) {
+        return Err(bad());
+    }
+    Ok((lo, hi))
+}
+
+/// Run the command.
+pub fn run(args: SensitivityArgs) -> anyhow::Result<()> {
+    let scenario = super::load(&args.scenario)?;
+    let model = Model::compile(&scenario);
+    let config = SensitivityConfig {
+        method: args.method.into(),
+        metrics: args.metrics.clone(),
+        samples: args.iterations,
+        seed: args.seed.unwrap_or(scenario.settings.seed),
+        range: parse_range(&args.range)?,
+        second_order: args.second_order,
+        bootstrap: args.bootstrap,
+        trajectories: args.trajectories,
+        levels: args.levels,
+    };
+    let pool = super::pool(args.threads)?;
+    let out_dir = args.out.clone().unwrap_or_else(|| super::default_out(&args.scenario));
+    super::prepare(&out_dir)?;
+    let start = Instant::now();
+    let result = sensitivity::analyse(&scenario, &model, &config, &pool)?;
+    if !args.quiet {
+        for note in &result.notes {
+            eprintln!("note: {note}");
+        }
+    }
+    for warning in &result.warnings {
+        eprintln!("warning: {warning}");
+    }
+    let written = write_sensitivity(&out_dir, &scenario, &config, &result, start.elapsed().as_secs_f64())?;
+    if !args.quiet {
+        for path in written {
+            println!("wrote {}", path.display());
+        }
+    }
+    Ok(())
+}
