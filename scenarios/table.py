@@ -15,7 +15,10 @@ import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-CRADLE = ROOT / "target/release/cradle"
+sys.path.insert(0, str(ROOT / "benches" / "baseline"))
+from cradle_binary import cradle_binary  # noqa: E402
+
+CRADLE = None  # set in main()
 
 
 def base_value_per_child(path):
@@ -26,7 +29,8 @@ def base_value_per_child(path):
 
 def main():
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
-    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+    global CRADLE
+    CRADLE = cradle_binary()
     files = [ROOT / "scenarios/headline.toml", ROOT / "scenarios/evidence.toml"]
     files += sorted((ROOT / "scenarios/variants").glob("headline-*.toml"))
     files += sorted((ROOT / "scenarios/variants").glob("evidence-*.toml"))

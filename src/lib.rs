@@ -8,9 +8,20 @@
 //! Data flows one way:
 //!
 //! ```text
-//! Scenario -> design (draws per chunk) -> Dist::sample / quantile -> Model::evaluate
-//!          -> accumulators (Moments, Sketch) -> Summary -> CSV
+//! Scenario -> design (points in [0,1)^k per chunk) -> Dist::sample / quantile -> Model::evaluate
+//!          -> accumulators (Moments, Sketch) -> Summary / sensitivity -> CSV
 //! ```
+//!
+//! and the modules are layered the same way (ARCHITECTURE.md; a test keeps
+//! every import pointing down). One function per analysis, each on a rayon
+//! pool its caller builds ([`engine::thread_pool`]), none of them printing:
+//!
+//! - check: [`Model::compile`] then [`Model::base_case`];
+//! - run: [`engine::run_on`], written by [`output::write_run`];
+//! - sensitivity: [`sensitivity::analyse`], written by
+//!   [`output::sensitivity::write_sensitivity`];
+//! - compare: [`compare::compare_on`], written by
+//!   [`output::comparison::write_comparison`].
 //!
 //! ```
 //! use cradle::{Model, RunConfig, Scenario, engine};

@@ -18,12 +18,11 @@ import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from cradle_binary import ROOT, cradle_binary
 
 
 def cradle(n, threads, out):
-    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
-    cmd = [str(ROOT / "target/release/cradle"), "run", "scenarios/headline.toml", "-n", str(n), "--quiet", "-o", out]
+    cmd = [cradle_binary(), "run", "scenarios/headline.toml", "-n", str(n), "--quiet", "-o", out]
     if threads:
         cmd += ["--threads", str(threads)]
     subprocess.run(cmd, cwd=ROOT, check=True)

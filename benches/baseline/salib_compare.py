@@ -26,6 +26,7 @@ from SALib.sample import sobol as sobol_sample
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "benches/baseline"))
+from cradle_binary import cradle_binary  # noqa: E402
 from headline_numpy import Z90, Z95, green_book_df  # noqa: E402
 
 
@@ -70,10 +71,10 @@ def main():
     result = sobol_analyze.analyze(problem, net, calc_second_order=False, num_resamples=1000, seed=1)
     salib_s = time.perf_counter() - start
 
-    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+    binary = cradle_binary()
     with tempfile.TemporaryDirectory() as out:
         subprocess.run(
-            [str(ROOT / "target/release/cradle"), "sensitivity", "scenarios/headline.toml", "--method", "sobol",
+            [binary, "sensitivity", "scenarios/headline.toml", "--method", "sobol",
              "-n", str(n), "--quiet", "-o", out],
             cwd=ROOT, check=True,
         )
