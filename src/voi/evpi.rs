@@ -196,6 +196,21 @@ mod tests {
     }
 
     #[test]
+    fn a_dominated_option_changes_nothing() {
+        // Options: not funding, NB, and NB − 1 (never better than NB).
+        let nb: Vec<f64> = (0..300).map(|i| ((i * 7919) % 101) as f64 - 45.0).collect();
+        let worse: Vec<f64> = nb.iter().map(|v| v - 1.0).collect();
+        let zero = vec![0.0; nb.len()];
+        let (mut two, mut three) = (EvpiAccumulator::new(1), EvpiAccumulator::new(3));
+        two.add(&[&nb]);
+        three.add(&[&zero, &nb, &worse]);
+        let (a, b) = (two.estimate(), three.estimate());
+        assert!((a.evpi.value - b.evpi.value).abs() < 1e-12 && (a.evpi.se - b.evpi.se).abs() < 1e-12);
+        assert_eq!((b.options, b.prob_best[2]), (3, 0.0));
+        assert_eq!(a.prob_best[1], b.prob_best[1]);
+    }
+
+    #[test]
     fn constant_net_benefit_gives_exactly_zero() {
         for c in [0.1, -3.7, 0.0, 1e9] {
             let mut acc = EvpiAccumulator::new(1);
