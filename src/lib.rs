@@ -62,6 +62,7 @@ pub mod scenario;
 pub mod sensitivity;
 pub mod special;
 pub mod stats;
+pub mod voi;
 
 pub use dist::Dist;
 pub use engine::{RunConfig, RunResult};

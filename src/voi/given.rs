@@ -1,0 +1,145 @@
+//! Value of information from given data: EVPI, each input's binned EVPPI
+//! and each group's regression EVPPI, from a [`PsaTable`] of draws made
+//! elsewhere (e.g. by a model in R or Excel).
+//!
+//! The input distributions are unknown here, so each input is binned on the
+//! sample's own quantiles: K equal-count bins after sorting, Strong &
+//! Oakley's (2013) original sorting estimator, with the same cross-fitting
+//! and standard error as in the engine ([`super::binned`]).
+
+use rand::Rng;
+
+use super::{
+    BinnedEstimate, BinnedEvppi, EvpiAccumulator, EvpiEstimate, EvppiRow, PsaTable, RegressionConfig,
+    RegressionEstimate, VoiRow, default_bins, regression_evppi,
+};
+use crate::discount::Years;
+use crate::error::{Error, Result};
+
+/// What to compute from a table.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TableRequest {
+    /// Net-benefit columns, one per option (one column: fund or not).
+    pub nb: Vec<String>,
+    /// Inputs for binned EVPPI; `None` for every column that is not a net benefit.
+    pub parameters: Option<Vec<String>>,
+    /// Groups of inputs for regression EVPPI.
+    pub groups: Vec<Vec<String>>,
+    /// Bins per input; `None` for [`default_bins`] of the rows kept.
+    pub bins: Option<usize>,
+    /// Settings of the regressions.
+    pub regression: RegressionConfig,
+}
+
+/// The value of information in a table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TableAnalysis {
+    /// EVPI.
+    pub evpi: EvpiEstimate,
+    /// Binned EVPPI of each input, in the order asked.
+    pub binned: Vec<(String, BinnedEstimate)>,
+    /// Regression EVPPI of each group, in the order asked.
+    pub grouped: Vec<(Vec<String>, RegressionEstimate)>,
+    /// Rows of the table dropped for a NaN or infinite value.
+    pub dropped_rows: usize,
+}
+
+impl TableAnalysis {
+    /// The voi.csv row, with the population EVPI when given as (value, H).
+    pub fn voi_row(&self, metric: &str, population: Option<(f64, Years)>) -> VoiRow {
+        VoiRow::new(metric, &self.evpi, population)
+    }
+
+    /// The evppi.csv rows: binned inputs first, then groups.
+    pub fn evppi_rows(&self, metric: &str) -> Vec<EvppiRow> {
+        let evpi = self.evpi.evpi.value;
+        let mut rows: Vec<EvppiRow> = self
+            .binned
+            .iter()
+            .map(|(name, e)| EvppiRow::binned(metric, name, e, evpi))
+            .collect();
+        for (group, e) in &self.grouped {
+            let names: Vec<&str> = group.iter().map(String::as_str).collect();
+            rows.push(EvppiRow::regression(metric, &names, e, evpi));
+        }
+        rows
+    }
+}
+
+/// Compute EVPI and the requested EVPPIs from `table`; `rng` draws the
+/// regression replicates (deterministic for a seeded generator).
+pub fn analyse_table<R: Rng + ?Sized>(table: &PsaTable, request: &TableRequest, rng: &mut R) -> Result<TableAnalysis> {
+    if request.nb.is_empty() {
+        return Err(Error::Config(
+            "name at least one net-benefit column (one per option; one column means fund or not)".into(),
+        ));
+    }
+    if table.rows() < 2 {
+        return Err(Error::Config(format!(
+            "{}: {} rows with finite values ({} dropped for nan or inf); at least 2 are needed",
+            table.path().display(),
+            table.rows(),
+            table.dropped()
+        )));
+    }
+    let parameters: Vec<String> = match &request.parameters {
+        Some(p) => p.clone(),
+        None => table
+            .names()
+            .iter()
+            .filter(|n| !request.nb.contains(n))
+            .cloned()
+            .collect(),
+    };
+    let mut problems = Vec::new();
+    let nb = table.columns(&request.nb);
+    let inputs = table.columns(&parameters);
+    for name in parameters.iter().chain(request.groups.iter().flatten()) {
+        if request.nb.contains(name) {
+            problems.push(Error::Config(format!("'{name}' is a net-benefit column, not an input")));
+        }
+    }
+    let mut groups = Vec::with_capacity(request.groups.len());
+    for group in &request.groups {
+        if group.is_empty() {
+            problems.push(Error::Config("an EVPPI group must name at least one input".into()));
+        }
+        match table.columns(group) {
+            Ok(g) => groups.push(g),
+            Err(e) => problems.push(e),
+        }
+    }
+    let (nb, inputs) = match (nb, inputs) {
+        (Ok(nb), Ok(inputs)) if problems.is_empty() => (nb, inputs),
+        (nb, inputs) => {
+            let mut all: Vec<Error> = nb.err().into_iter().chain(inputs.err()).collect();
+            all.append(&mut problems);
+            return Err(Error::from_list(all).expect("a problem was found"));
+        }
+    };
+
+    let mut evpi = EvpiAccumulator::new(nb.len());
+    evpi.add(&nb);
+    let n = table.rows() as u64;
+    let bins = request.bins.unwrap_or_else(|| default_bins(n));
+    let mut binned = Vec::with_capacity(parameters.len());
+    for (name, theta) in parameters.iter().zip(&inputs) {
+        let mut acc = BinnedEvppi::for_sample(theta, bins, nb.len())?;
+        acc.add(0, theta, &nb);
+        binned.push((name.clone(), acc.estimate()));
+    }
+    let mut grouped = Vec::with_capacity(groups.len());
+    for (names, columns) in request.groups.iter().zip(&groups) {
+        let estimate = regression_evppi(columns, &nb, &request.regression, rng).map_err(|e| match e {
+            Error::Config(m) => Error::Config(format!("group {}: {m}", names.join("+"))),
+            other => other,
+        })?;
+        grouped.push((names.clone(), estimate));
+    }
+    Ok(TableAnalysis {
+        evpi: evpi.estimate(),
+        binned,
+        grouped,
+        dropped_rows: table.dropped(),
+    })
+}
