@@ -474,6 +474,19 @@ mod tests {
     }
 
     #[test]
+    fn markup_in_names_is_escaped() {
+        let bins = skewed();
+        let svg = draw_histogram(&Histogram {
+            metric: "R&D <costs> \"per\" child's",
+            ..figure(&bins)
+        })
+        .unwrap();
+        let (title, _) = check_accessible(&svg);
+        assert_eq!(title, "Distribution of R&D <costs> \"per\" child's");
+        assert!(has_text(&parse(&svg), "R&D <costs>"));
+    }
+
+    #[test]
     fn output_is_deterministic() {
         let bins = skewed();
         assert_eq!(
