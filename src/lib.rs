@@ -57,6 +57,7 @@ mod error;
 pub mod expr;
 pub mod model;
 pub mod output;
+pub mod report;
 pub mod sampling;
 pub mod scenario;
 pub mod sensitivity;
