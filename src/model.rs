@@ -22,7 +22,7 @@
 use std::collections::HashMap;
 
 use crate::discount::{Schedule, Segments, Years, constant_rate_sum};
-use crate::dist::Dist;
+use crate::dist::{Dist, Fixed};
 use crate::expr::{BinOp, Op, OpKind, Operand, Tape};
 use crate::scenario::{DiscountChoice, DiscountSpec, Fade, Formula, Scenario};
 
@@ -196,7 +196,7 @@ impl Model {
                 slot,
             });
             let operand = match p.dist {
-                Dist::Fixed { value } => Operand::Const(value),
+                Dist::Fixed(Fixed { value }) => Operand::Const(value),
                 _ => Operand::Slot(slot),
             };
             env.insert(p.name.clone(), operand);

@@ -8,7 +8,7 @@
 //! support. `quantile_of_switching_value` = F(switching value): how far into
 //! its own distribution the input must go.
 
-use crate::dist::Dist;
+use crate::dist::{Discrete, Dist};
 use crate::model::Model;
 
 /// One line of threshold.csv.
@@ -32,7 +32,7 @@ const GRID: usize = 256;
 
 /// Candidate input values spanning the support, in increasing order.
 fn grid(dist: &Dist) -> Vec<f64> {
-    if let Dist::Discrete { values, .. } = dist {
+    if let Dist::Discrete(Discrete { values, .. }) = dist {
         let mut v = values.clone();
         v.sort_by(f64::total_cmp);
         v.dedup();
@@ -99,7 +99,7 @@ pub fn switching_value(model: &Model, i: usize, metric: usize, target: f64) -> O
         }
         if k + 1 < points.len() && values[k].is_finite() && values[k + 1].is_finite() && values[k] * values[k + 1] < 0.0
         {
-            if matches!(input.dist, Dist::Discrete { .. }) {
+            if matches!(input.dist, Dist::Discrete(_)) {
                 continue; // no value of a discrete input hits the target exactly
             }
             consider(bisect(&f, points[k], points[k + 1]));
