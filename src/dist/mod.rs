@@ -235,7 +235,7 @@ impl Dist {
         }
     }
 
-    /// The base value DESIGN.md assigns when the scenario gives no `base`:
+    /// The base value used when the scenario gives no `base` (the README's distribution table):
     /// fixed value, uniform midpoint, triangular/PERT mode, normal mean,
     /// lognormal median e^μ, beta/gamma mean, discrete most likely value.
     pub fn default_base(&self) -> f64 {
