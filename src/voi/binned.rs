@@ -163,8 +163,8 @@ impl BinnedEvppi {
     /// A discrete law with at most K values gets one bin per value.
     pub fn for_dist(dist: &Dist, bins: usize, columns: usize) -> Result<BinnedEvppi> {
         let bins = bins.max(1);
-        if let Dist::Discrete { values, .. } = dist {
-            let mut atoms = values.clone();
+        if let Dist::Discrete(discrete) = dist {
+            let mut atoms = discrete.values.clone();
             atoms.sort_by(f64::total_cmp);
             atoms.dedup();
             if atoms.len() <= bins {
