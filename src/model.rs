@@ -1,7 +1,7 @@
 //! The lifetime-savings model, compiled from a [`Scenario`] into a column
 //! program that evaluates a whole chunk of iterations at once.
 //!
-//! For one iteration with parameter draws θ (DESIGN.md):
+//! For one iteration with parameter draws θ (README.md#the-model):
 //!
 //! ```text
 //! value_d            = effect_d(θ) · Σ_{t=a_d}^{b_d−1} annual_cost_d(θ)·(1+g_d)^t · fade_d(t) · DF_d(t)

@@ -53,7 +53,7 @@ fn headline_base_case_by_hand() {
     assert_eq!(p("families"), 28_800.0);
     assert!((per_child / 40_000.0 - 1.0).abs() < 0.01, "value per child {per_child}");
     assert!((gross / 1.152e9 - 1.0).abs() < 0.01, "gross savings {gross}");
-    // EVIDENCE.md §8 PV per case of conduct: £128,697 (Green Book, ages 5-17 and 18-40)
+    // docs/evidence.md#worked-base-cases: PV per case of conduct £128,697 (Green Book, ages 5-17 and 18-40)
     let pv_conduct = p("c_cd_child") * pv(&gb, 5, 18) + p("c_cd_adult") * pv(&gb, 18, 41);
     assert!((pv_conduct - 128_697.0).abs() < 1.0);
 }

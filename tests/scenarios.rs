@@ -72,7 +72,7 @@ fn evidence_base_case_by_hand() {
     let (e_cd, e_dep) = (threshold(p("b_cd"), p("d_cd")), threshold(p("b_dep"), p("d_dep")));
     assert!(
         (delta_p / p("impl") - 0.157).abs() < 0.001 && (e_cd - 0.073).abs() < 0.001 && (e_dep - 0.050).abs() < 0.001,
-        "EVIDENCE.md §3 figures"
+        "docs/evidence.md#worked-base-cases: a fall of 0.157 before implementation, E_cd 0.073, E_dep 0.050"
     );
     let gb = Schedule::green_book();
     let health = Schedule::green_book_health();
@@ -91,7 +91,7 @@ fn evidence_base_case_by_hand() {
     assert!((vpc - by_hand).abs() < 1e-9 * by_hand, "{vpc} vs {by_hand}");
     assert!(
         (by_hand - 1560.0).abs() < 10.0,
-        "EVIDENCE.md §9: about £1,560 per child, got {by_hand}"
+        "docs/evidence.md#worked-base-cases: about £1,560 per child, got {by_hand}"
     );
 }
 

@@ -1,5 +1,5 @@
 //! The files of a run: summary.csv, quantiles.csv, histogram.csv,
-//! breakdown.csv and run.csv (DESIGN.md gives the columns; they are a contract).
+//! breakdown.csv and run.csv (README.md#outputs gives the columns; they are a contract).
 
 use std::path::{Path, PathBuf};
 

@@ -1,7 +1,7 @@
 //! `[scenario] extends = "parent.toml"`: load the parent first (recursively),
 //! then apply the child on top of it.
 //!
-//! Rules (DESIGN.md, "Scenario inheritance"): a `[parameters]` entry replaces
+//! Rules (README.md#inheritance): a `[parameters]` entry replaces
 //! the parent's parameter of the same name whole; `[derived]`, `[metrics]` and
 //! `[claim]` entries replace by name; `[[domain]]` entries replace the
 //! parent's domain with the same `name` whole, or add one; `[settings]`,
