@@ -3,7 +3,7 @@
 //! P(X > 0) and P(X ≥ claim). Non-finite values are counted, not averaged.
 
 /// Running moments and counts. Merge in a fixed order for bit-identical results.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Moments {
     /// Number of finite values.
     pub n: u64,

@@ -24,7 +24,7 @@ const SHIFT: u32 = 52 - MANTISSA_BITS;
 /// Magnitudes below this are counted in the zero bucket.
 pub const MIN_INDEXABLE: f64 = 1e-30;
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 struct Store {
     offset: i64,
     counts: Vec<u64>,
@@ -81,7 +81,7 @@ impl Store {
 }
 
 /// The sketch of one output.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Sketch {
     positive: Store,
     negative: Store,
