@@ -312,7 +312,7 @@ pub fn run_on(
     }
     let design = Design::new(cfg.sampler, model, cfg.iterations, cfg.seed)?;
     let state = run_range(model, cfg, &design, (0, chunk_count(cfg.iterations)), pool, observer)?;
-    state.finish(&design, cfg.seed, pool.current_num_threads())
+    state.finish(model, &design, cfg.seed, pool.current_num_threads())
 }
 
 /// Run chunks `first..end` of the run `cfg` describes, and return what
@@ -374,7 +374,7 @@ pub fn run_range(
     )?;
     debug_assert!(stopped <= end);
     for thread in threads {
-        state.add_sketches(&thread.sketches);
+        state.add_sketches(thread.sketches);
     }
     Ok(state)
 }

@@ -23,7 +23,9 @@ use crate::chunk::{CHUNK_SIZE, Merge, Reduction};
 use crate::error::{Error, Result};
 use crate::model::Model;
 use crate::sampling::{Design, Sampler};
-use crate::stats::{Moments, OutputStats, Sketch, spearman};
+use crate::stats::{
+    Moments, OutputStats, RELATIVE_ACCURACY, SUMMARY_PROBS, Sketch, quantile_with_interval, spearman, summarise,
+};
 
 /// The moments of every output over one chunk or a block of chunks.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -147,9 +149,15 @@ impl RunState {
         self.converged_at = Some(at);
     }
 
-    /// Add the per-thread sketches, once the range is done.
-    pub(crate) fn add_sketches(&mut self, sketches: &[Sketch]) {
-        for (mine, theirs) in self.sketches.iter_mut().zip(sketches) {
+    /// Add a worker's (or a later range's) sketches. The first are moved in
+    /// rather than merged into empty ones, so the peak memory holds one copy
+    /// fewer.
+    pub(crate) fn add_sketches(&mut self, sketches: Vec<Sketch>) {
+        if self.sketches.iter().all(|s| s.count() == 0) {
+            self.sketches = sketches;
+            return;
+        }
+        for (mine, theirs) in self.sketches.iter_mut().zip(&sketches) {
             mine.merge(theirs);
         }
     }
@@ -196,7 +204,7 @@ impl RunState {
             self.checkpoints.push(joined);
         }
         self.moments.append(next.moments);
-        self.add_sketches(&next.sketches);
+        self.add_sketches(next.sketches);
         self.nonfinite_iterations += next.nonfinite_iterations;
         for (all, part) in self.correlated.iter_mut().zip(next.correlated) {
             all.extend(part);
@@ -207,13 +215,13 @@ impl RunState {
 
     /// The result of a complete run (chunk 0 up to the end, or to where the
     /// precision target stopped it).
-    pub fn finish(self, design: &Design, seed: u64, threads: usize) -> Result<RunResult> {
+    pub fn finish(self, model: &Model, design: &Design, seed: u64, threads: usize) -> Result<RunResult> {
         let Some((0, end)) = self.chunk_range() else {
             return Err(Error::Config("the run's first chunk is missing".into()));
         };
         let done = (end * CHUNK_SIZE as u64).min(self.iterations);
         let total = self.total().expect("the range is not empty");
-        let outputs = total
+        let outputs: Vec<OutputStats> = total
             .outputs
             .into_iter()
             .zip(self.sketches)
@@ -226,7 +234,7 @@ impl RunState {
                 CheckpointState::Partial { .. } => unreachable!("a range from chunk 0 completes every checkpoint"),
             }
         }
-        let mut warnings = Vec::new();
+        let mut warnings = statistics_warnings(model, &outputs);
         let mut correlations = Vec::new();
         if let Some(c) = &design.correlator {
             warnings.extend(c.repair_warning());
@@ -255,6 +263,47 @@ impl RunState {
             correlations,
         })
     }
+}
+
+/// Plain words for two ways a reported statistic can fall short: a value that
+/// overflowed the double range (left empty in the CSV), and a quantile sketch
+/// coarsened so far that its error is not far below the Monte Carlo error.
+fn statistics_warnings(model: &Model, outputs: &[OutputStats]) -> Vec<String> {
+    let mut warnings = Vec::new();
+    for (output, stats) in model.outputs[..model.n_metrics].iter().zip(outputs) {
+        let row = summarise(stats, output.claim);
+        let named = [
+            ("mean", row.mean),
+            ("sd", row.sd),
+            ("mc_se", row.mc_se),
+            ("mean_ci_low", row.mean_ci_low),
+            ("mean_ci_high", row.mean_ci_high),
+        ];
+        let overflowed: Vec<&str> = named.iter().filter(|(_, v)| !v.is_finite()).map(|(k, _)| *k).collect();
+        if stats.moments.n >= 2 && !overflowed.is_empty() {
+            warnings.push(format!(
+                "{}: {} exceeded the range of a double (±1.8e308) and {} left empty in summary.csv",
+                output.name,
+                overflowed.join(", "),
+                if overflowed.len() == 1 { "is" } else { "are" }
+            ));
+        }
+        let accuracy = stats.sketch.relative_accuracy();
+        if accuracy > RELATIVE_ACCURACY {
+            let coarse = SUMMARY_PROBS.iter().find(|&&p| {
+                let q = quantile_with_interval(&stats.sketch, p);
+                accuracy * q.value.abs() > (q.ci_high - q.ci_low) / 8.0
+            });
+            if let Some(p) = coarse {
+                warnings.push(format!(
+                    "{}: its values span so wide a range that quantiles are read at a relative accuracy of {accuracy:.1e}, not far below the Monte Carlo error of its {} percentile; treat the last digits of its percentiles with care",
+                    output.name,
+                    p * 100.0
+                ));
+            }
+        }
+    }
+    warnings
 }
 
 /// The convergence rows after `iterations` iterations: one per metric.
