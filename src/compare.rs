@@ -9,7 +9,7 @@
 //! interval of a difference is much narrower than the intervals of the two
 //! scenarios it separates.
 
-use crate::chunk::CHUNK_SIZE;
+use crate::chunk::{CHUNK_SIZE, Merge, Reduction, chunk_count};
 use crate::engine::{RunConfig, output_slice, run_chunks, thread_pool};
 use crate::error::{Error, Result};
 use crate::model::{Model, Workspace};
@@ -45,7 +45,24 @@ struct State {
     differences: Vec<Vec<Sketch>>,
 }
 
-type ChunkMoments = (Vec<Vec<Option<Moments>>>, Vec<Vec<Option<Moments>>>);
+/// `[scenario][metric]` moments of the levels and of the differences over a
+/// block of chunks (empty moments where a scenario lacks a metric).
+#[derive(Debug, Clone, PartialEq)]
+struct ChunkMoments {
+    levels: Vec<Vec<Moments>>,
+    differences: Vec<Vec<Moments>>,
+}
+
+impl Merge for ChunkMoments {
+    fn merge(&mut self, right: &Self) {
+        let pairs = self.levels.iter_mut().zip(&right.levels);
+        for (mine, theirs) in pairs.chain(self.differences.iter_mut().zip(&right.differences)) {
+            for (m, t) in mine.iter_mut().zip(theirs) {
+                m.merge(t);
+            }
+        }
+    }
+}
 
 /// Run `models` (label, model) on common random numbers, on a pool of
 /// `cfg.threads` workers (see [`compare_on`]).
@@ -91,10 +108,11 @@ pub fn compare_on(models: &[(String, &Model)], cfg: &RunConfig, pool: &rayon::Th
         .iter()
         .map(|(_, m)| Design::new(Sampler::MonteCarlo, m, cfg.iterations, cfg.seed))
         .collect::<Result<_>>()?;
-    let mut level_moments = vec![vec![Moments::default(); n_m]; n_s];
-    let mut diff_moments = vec![vec![Moments::default(); n_m]; n_s];
+    let mut reduction: Reduction<ChunkMoments> = Reduction::default();
+    let mut next = 0;
     let (states, _) = run_chunks(
         cfg.iterations,
+        (0, chunk_count(cfg.iterations)),
         pool,
         || State {
             workspaces: models.iter().map(|(_, m)| m.workspace(CHUNK_SIZE)).collect(),
@@ -106,8 +124,8 @@ pub fn compare_on(models: &[(String, &Model)], cfg: &RunConfig, pool: &rayon::Th
                 design.fill(model, ws, chunk, len);
                 model.evaluate(ws, len);
             }
-            let mut levels = vec![vec![None; n_m]; n_s];
-            let mut differences = vec![vec![None; n_m]; n_s];
+            let mut levels = vec![vec![Moments::default(); n_m]; n_s];
+            let mut differences = vec![vec![Moments::default(); n_m]; n_s];
             let (mut scratch, mut base_scratch) = (Vec::new(), Vec::new());
             let mut difference = vec![0.0; len];
             for s in 0..n_s {
@@ -115,7 +133,7 @@ pub fn compare_on(models: &[(String, &Model)], cfg: &RunConfig, pool: &rayon::Th
                 for k in 0..n_m {
                     let Some(o) = index[s][k] else { continue };
                     let values = output_slice(&state.workspaces[s], model.outputs[o].operand, len, &mut scratch);
-                    levels[s][k] = Some(Moments::of(values, claims[s][k]));
+                    levels[s][k] = Moments::of(values, claims[s][k]);
                     state.levels[s][k].add_all(values);
                     if s == 0 {
                         continue;
@@ -130,28 +148,24 @@ pub fn compare_on(models: &[(String, &Model)], cfg: &RunConfig, pool: &rayon::Th
                     for ((d, v), b) in difference.iter_mut().zip(values).zip(base) {
                         *d = v - b;
                     }
-                    differences[s][k] = Some(Moments::of(&difference, None));
+                    differences[s][k] = Moments::of(&difference, None);
                     state.differences[s][k].add_all(&difference);
                 }
             }
-            (levels, differences)
+            ChunkMoments { levels, differences }
         },
-        |chunks, _done, _states| {
-            for (levels, differences) in &chunks {
-                for s in 0..n_s {
-                    for k in 0..n_m {
-                        if let Some(m) = &levels[s][k] {
-                            level_moments[s][k].merge(m);
-                        }
-                        if let Some(m) = &differences[s][k] {
-                            diff_moments[s][k].merge(m);
-                        }
-                    }
-                }
+        |chunks, _chunks_done, _states| {
+            for chunk in chunks {
+                reduction.push(next, chunk);
+                next += 1;
             }
             Ok(false)
         },
     )?;
+    let ChunkMoments {
+        levels: level_moments,
+        differences: diff_moments,
+    } = reduction.total().expect("at least one chunk");
     let mut level_sketches = vec![vec![Sketch::default(); n_m]; n_s];
     let mut diff_sketches = vec![vec![Sketch::default(); n_m]; n_s];
     for state in &states {

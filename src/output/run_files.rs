@@ -11,7 +11,7 @@ use crate::engine::RunResult;
 use crate::error::Result;
 use crate::model::Model;
 use crate::scenario::Scenario;
-use crate::stats::{RELATIVE_ACCURACY, histogram, quantile_rows, summarise};
+use crate::stats::{histogram, quantile_rows, summarise};
 
 /// Bins in the body of each histogram.
 pub const HISTOGRAM_BINS: usize = 50;
@@ -97,6 +97,15 @@ struct ConvergenceCsv<'a> {
 struct KeyValue {
     key: String,
     value: String,
+}
+
+/// The worst relative accuracy of the metrics' sketches (2^−14 unless a
+/// metric's values spanned more than a factor of 2^8 of one sign).
+fn sketch_accuracy(stats: &[crate::stats::OutputStats]) -> f64 {
+    stats
+        .iter()
+        .map(|s| s.sketch.relative_accuracy())
+        .fold(crate::stats::RELATIVE_ACCURACY, f64::max)
 }
 
 /// Write every file of a run into `dir` (which must exist); returns the paths.
@@ -205,7 +214,7 @@ pub fn write_run(
         ("elapsed_s", format!("{:.3}", info.elapsed_s)),
         ("nonfinite", result.nonfinite_iterations.to_string()),
         ("chunk_size", CHUNK_SIZE.to_string()),
-        ("sketch_relative_accuracy", RELATIVE_ACCURACY.to_string()),
+        ("sketch_relative_accuracy", sketch_accuracy(metric_stats).to_string()),
         ("samples", info.samples.to_string()),
     ];
     if let Some(y) = scenario.price_year {
@@ -234,6 +243,14 @@ pub fn write_run(
         .zip(metric_stats)
         .filter(|(_, s)| s.moments.nonfinite > 0);
     extra.extend(nonfinite.map(|(m, s)| (format!("nonfinite_{}", m.name), s.moments.nonfinite.to_string())));
+    // Metrics whose sketch had to work coarser than 2^-14 (values spanning
+    // more than 2^8 of one sign): their own accuracy.
+    for (m, s) in metrics.iter().zip(metric_stats) {
+        let accuracy = s.sketch.relative_accuracy();
+        if accuracy > crate::stats::RELATIVE_ACCURACY {
+            extra.push((format!("sketch_relative_accuracy:{}", m.name), accuracy.to_string()));
+        }
+    }
     let all = rows
         .into_iter()
         .map(|(k, v)| KeyValue {

@@ -9,8 +9,10 @@ mod summary;
 
 pub use moments::Moments;
 pub use rank::{ranks, spearman};
-pub use sketch::{MIN_INDEXABLE, RELATIVE_ACCURACY, Sketch};
-pub use summary::{Bin, QuantileRow, SUMMARY_PROBS, SummaryRow, histogram, quantile_rows, summarise};
+pub use sketch::{MAX_BUCKETS, MIN_INDEXABLE, RELATIVE_ACCURACY, Sketch};
+pub use summary::{
+    Bin, QuantileRow, SUMMARY_PROBS, SummaryRow, histogram, quantile_rows, quantile_with_interval, summarise,
+};
 
 /// Everything kept about one output during a run.
 #[derive(Debug, Clone, Default)]

@@ -1,16 +1,31 @@
 //! Mergeable running moments of one output: count, mean, M2 (Welford 1962;
 //! merged with Chan, Golub & LeVeque 1979), min, max, and the counts behind
 //! P(X > 0) and P(X ≥ claim). Non-finite values are counted, not averaged.
+//!
+//! Finite values give finite statistics, however large: M2 = Σ(x − mean)²
+//! is kept in units of 4^`scale_exp` (a power of two, so the scaling is
+//! exact), chosen from the largest magnitude seen. For values below 2^448
+//! (about 7e134) the scale is 1 and the arithmetic is the textbook one; above
+//! it, squares that would overflow the double range stay finite, and so do
+//! the mean of values near ±1.8e308 and the standard deviation.
+
+use serde::{Deserialize, Serialize};
+
+/// Magnitudes at or above 2^LARGE_EXP are summarised on a scale: below it,
+/// n·(2·max)² < 2^1024 for any n < 2^63, so nothing overflows unscaled.
+const LARGE_EXP: i32 = 448;
 
 /// Running moments and counts. Merge in a fixed order for bit-identical results.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Moments {
     /// Number of finite values.
     pub n: u64,
     /// Their mean.
     pub mean: f64,
-    /// Σ (x − mean)².
+    /// Σ (x − mean)², in units of 4^`scale_exp` (see [`Moments::sum_sq_dev`]).
     pub m2: f64,
+    /// The exponent of the scale of `m2` (0 unless values reach 2^448).
+    pub scale_exp: i32,
     /// Smallest finite value.
     pub min: f64,
     /// Largest finite value.
@@ -29,6 +44,7 @@ impl Default for Moments {
             n: 0,
             mean: 0.0,
             m2: 0.0,
+            scale_exp: 0,
             min: f64::INFINITY,
             max: f64::NEG_INFINITY,
             positive: 0,
@@ -36,6 +52,16 @@ impl Default for Moments {
             nonfinite: 0,
         }
     }
+}
+
+/// x·2^e, exactly (rounding only if the result leaves the normal range).
+fn scaled(x: f64, e: i32) -> f64 {
+    libm::ldexp(x, e)
+}
+
+/// The exponent e of x's binade (|x| in [2^e, 2^(e+1))), for normal x.
+fn exponent(x: f64) -> i32 {
+    ((x.abs().to_bits() >> 52) & 0x7ff) as i32 - 1023
 }
 
 impl Moments {
@@ -72,27 +98,41 @@ impl Moments {
         m.positive = positive;
         m.meets_claim = meets;
         m.m2 = m2;
+        if exponent(min).max(exponent(max)) >= LARGE_EXP {
+            return Moments::of_large(values, claim);
+        }
+        m
+    }
+
+    /// Moments of finite values some of which reach 2^LARGE_EXP: computed on
+    /// x / 2^s with 2^s the binade of the largest magnitude, then scaled back
+    /// (exactly: s is a power of two).
+    fn of_large(values: &[f64], claim: Option<f64>) -> Moments {
+        let largest = values.iter().fold(0.0f64, |a, x| a.max(x.abs()));
+        let s = exponent(largest);
+        let small: Vec<f64> = values.iter().map(|x| scaled(*x, -s)).collect();
+        let mut m = Moments::of(&small, claim.map(|c| scaled(c, -s)));
+        m.mean = scaled(m.mean, s);
+        m.min = values.iter().copied().fold(f64::INFINITY, f64::min);
+        m.max = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        m.scale_exp = s;
         m
     }
 
     fn of_with_nonfinite(values: &[f64], claim: Option<f64>) -> Moments {
         let finite: Vec<f64> = values.iter().copied().filter(|x| x.is_finite()).collect();
-        let mut m = if finite.len() == values.len() {
-            // The sum overflowed although every value is finite: fall back to Welford.
-            let mut m = Moments::default();
-            for &x in values {
-                m.merge(&Moments::of(&[x], claim));
-            }
-            return m;
-        } else {
-            Moments::of(&finite, claim)
-        };
+        if finite.len() == values.len() {
+            // The sum overflowed although every value is finite.
+            return Moments::of_large(values, claim);
+        }
+        let mut m = Moments::of(&finite, claim);
         m.nonfinite = (values.len() - finite.len()) as u64;
         m
     }
 
     /// Merge `other` into `self` (Chan et al.): exact up to rounding, and
-    /// deterministic when the merge order is fixed.
+    /// deterministic when the merge order is fixed. Both sides are brought to
+    /// the larger scale first, so nothing overflows.
     pub fn merge(&mut self, other: &Moments) {
         if other.n > 0 {
             if self.n == 0 {
@@ -101,11 +141,16 @@ impl Moments {
                 self.nonfinite += nonfinite;
                 return;
             }
+            let s = self.scale_exp.max(other.scale_exp);
             let n = self.n + other.n;
-            let delta = other.mean - self.mean;
             let (na, nb) = (self.n as f64, other.n as f64);
-            self.mean += delta * nb / n as f64;
-            self.m2 += other.m2 + delta * delta * na * nb / n as f64;
+            // δ in units of 2^s: (other.mean − self.mean) / 2^s, without overflow.
+            let delta = scaled(other.mean, -s) - scaled(self.mean, -s);
+            let m2a = scaled(self.m2, 2 * (self.scale_exp - s));
+            let m2b = scaled(other.m2, 2 * (other.scale_exp - s));
+            self.mean = scaled(scaled(self.mean, -s) + delta * nb / n as f64, s);
+            self.m2 = m2a + (m2b + delta * delta * na * nb / n as f64);
+            self.scale_exp = s;
             self.n = n;
             self.min = self.min.min(other.min);
             self.max = self.max.max(other.max);
@@ -115,18 +160,28 @@ impl Moments {
         self.nonfinite += other.nonfinite;
     }
 
-    /// Sample variance (n − 1 denominator).
+    /// Σ (x − mean)² in plain units (may overflow to ∞ for values beyond
+    /// ~1e154; use [`Moments::sd`], which does not).
+    pub fn sum_sq_dev(&self) -> f64 {
+        scaled(self.m2, 2 * self.scale_exp)
+    }
+
+    /// Sample variance (n − 1 denominator); ∞ when it exceeds the double range.
     pub fn variance(&self) -> f64 {
         if self.n < 2 {
             f64::NAN
         } else {
-            self.m2 / (self.n - 1) as f64
+            scaled(self.m2 / (self.n - 1) as f64, 2 * self.scale_exp)
         }
     }
 
     /// Sample standard deviation.
     pub fn sd(&self) -> f64 {
-        self.variance().sqrt()
+        if self.n < 2 {
+            f64::NAN
+        } else {
+            scaled((self.m2 / (self.n - 1) as f64).sqrt(), self.scale_exp)
+        }
     }
 
     /// Monte Carlo standard error of the mean, sd/√n.
@@ -166,5 +221,34 @@ mod tests {
         let mut a = Moments::of(&[f64::NAN], None);
         a.merge(&Moments::of(&[4.0], None));
         assert_eq!((a.n, a.nonfinite, a.mean), (1, 1, 4.0));
+    }
+
+    /// Values near 1e154 (squares overflow) and near 1.8e308 (sums
+    /// overflow) still give a finite mean, sd and standard error, equal to
+    /// those of the same values scaled down, scaled back up.
+    #[test]
+    fn huge_finite_values_give_finite_statistics() {
+        for scale in [1e154, 1e300, 1.7e308 / 4.0] {
+            let small: Vec<f64> = (0..3000).map(|i| 1.0 + ((i * 7919) % 1000) as f64 / 1000.0).collect();
+            let big: Vec<f64> = small.iter().map(|x| x * scale).collect();
+            let (mut s, mut b) = (Moments::default(), Moments::default());
+            for (cs, cb) in small.chunks(1024).zip(big.chunks(1024)) {
+                s.merge(&Moments::of(cs, None));
+                b.merge(&Moments::of(cb, Some(1.5 * scale)));
+            }
+            assert!(
+                b.mean.is_finite() && b.sd().is_finite() && b.mc_se().is_finite(),
+                "{scale}: {b:?}"
+            );
+            assert!((b.mean / scale - s.mean).abs() < 1e-12 * s.mean, "{scale}");
+            assert!((b.sd() / scale - s.sd()).abs() < 1e-9 * s.sd(), "{scale}");
+            assert_eq!(b.meets_claim, small.iter().filter(|x| **x >= 1.5).count() as u64);
+        }
+        // Mixed magnitudes, either sign, merged with ordinary chunks.
+        let mut m = Moments::of(&[1.0, 2.0, 3.0], None);
+        m.merge(&Moments::of(&[-1.5e308, 1.5e308], None));
+        assert_eq!(m.n, 5);
+        assert!(m.mean.is_finite() && m.sd().is_finite());
+        assert!((m.sd() - 1.5e308 * (2.0f64 / 4.0).sqrt()).abs() < 1e-6 * 1.5e308);
     }
 }

@@ -2,25 +2,30 @@
 //!
 //! Iterations are cut into chunks of [`CHUNK_SIZE`] (a constant, never
 //! derived from n or the thread count; the last chunk may be short). Chunk k
-//! draws from its own stream (`sampling::chunk_rng(seed, k)`), fills its input
-//! columns, evaluates the model column-wise and reduces its outputs:
+//! draws from its own streams (`sampling::parameter_rng(seed, name, k)`),
+//! fills its input columns, evaluates the model column-wise and reduces its
+//! outputs into a [`RunState`]:
 //!
-//! - moments are computed per chunk and merged **in chunk order**, so the
-//!   floating-point sums are the same on 1 thread or 16;
+//! - moments are computed per chunk and merged along a fixed binary tree over
+//!   chunk indices ([`crate::chunk::Reduction`]), so the floating-point sums
+//!   are the same on 1 thread or 16, and for a run cut into shards;
 //! - sketches hold integer counts, whose merge is exact in any order.
 //!
 //! Chunks run in waves of [`WAVE_CHUNKS`] so memory stays bounded (and
 //! `--samples` rows stream to disk in order) whatever n is.
 
-use std::sync::Mutex;
+mod chunk_loop;
+mod state;
 
-use rayon::prelude::*;
-
+use crate::chunk::{chunk_count, first_iteration};
 use crate::error::{Error, Result};
 use crate::expr::Operand;
 use crate::model::{Model, Workspace};
 use crate::sampling::{Design, Sampler};
-use crate::stats::{Moments, OutputStats, Sketch, spearman};
+use crate::stats::{Moments, OutputStats, Sketch};
+
+pub(crate) use chunk_loop::run_chunks;
+pub use state::{ChunkStats, RunState, SPEARMAN_CHUNKS};
 
 pub use crate::chunk::CHUNK_SIZE;
 /// Chunks per wave (bounds memory and sets how often progress is reported).
@@ -90,7 +95,7 @@ impl Precision {
 }
 
 /// A metric's running estimates after `n` iterations (a row of convergence.csv).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Checkpoint {
     /// Iterations so far.
     pub n: u64,
@@ -183,17 +188,16 @@ pub struct AchievedCorrelation {
     pub b: String,
     /// The target imposed (after any repair).
     pub target: f64,
-    /// Spearman's ρ over the first min(n, [`SPEARMAN_ROWS`]) iterations.
+    /// Spearman's ρ over the first [`SPEARMAN_CHUNKS`] chunks (at most
+    /// 102,400 iterations, so memory stays bounded).
     pub achieved: f64,
 }
 
-/// Rows over which achieved rank correlations are measured (memory stays bounded).
-pub const SPEARMAN_ROWS: u64 = 100 * CHUNK_SIZE as u64;
-
+/// One chunk's results, before they join the run's state.
 struct ChunkSummary {
-    /// Correlated input columns, for the first SPEARMAN_ROWS rows only.
+    /// Correlated input columns, for the first SPEARMAN_CHUNKS chunks only.
     correlated: Option<Vec<Vec<f64>>>,
-    moments: Vec<Moments>,
+    stats: ChunkStats,
     nonfinite_rows: u64,
     samples: Option<SampleBlock>,
 }
@@ -220,7 +224,7 @@ pub(crate) fn output_slice<'a>(ws: &'a Workspace, op: Operand, len: usize, scrat
 
 fn run_chunk(
     model: &Model,
-    cfg: &RunConfig,
+    keep_samples: bool,
     design: &Design,
     index: u64,
     len: usize,
@@ -228,16 +232,12 @@ fn run_chunk(
 ) -> ChunkSummary {
     let ws = &mut state.ws;
     design.fill(model, ws, index, len);
-    let correlated = design
-        .correlator
-        .as_ref()
-        .filter(|_| index * (CHUNK_SIZE as u64) < SPEARMAN_ROWS)
-        .map(|c| {
-            c.inputs
-                .iter()
-                .map(|&i| ws.cols[model.inputs[i].slot][..len].to_vec())
-                .collect::<Vec<_>>()
-        });
+    let correlated = design.correlator.as_ref().filter(|_| index < SPEARMAN_CHUNKS).map(|c| {
+        c.inputs
+            .iter()
+            .map(|&i| ws.cols[model.inputs[i].slot][..len].to_vec())
+            .collect::<Vec<_>>()
+    });
     model.evaluate(ws, len);
 
     let mut scratch = Vec::new();
@@ -256,7 +256,7 @@ fn run_chunk(
     } else {
         0
     };
-    let samples = cfg.keep_samples.then(|| {
+    let samples = keep_samples.then(|| {
         let mut columns: Vec<Vec<f64>> = model
             .inputs
             .iter()
@@ -266,13 +266,13 @@ fn run_chunk(
             columns.push(output_slice(ws, m.operand, len, &mut scratch).to_vec());
         }
         SampleBlock {
-            first: index * CHUNK_SIZE as u64,
+            first: first_iteration(index),
             columns,
         }
     });
     ChunkSummary {
         correlated,
-        moments,
+        stats: ChunkStats { outputs: moments },
         nonfinite_rows,
         samples,
     }
@@ -293,60 +293,6 @@ pub fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool> {
         .map_err(|e| Error::Config(format!("cannot start {} worker threads: {e}", threads.unwrap_or(0))))
 }
 
-/// The deterministic chunk loop every runner shares. Chunks of `iterations`
-/// run in waves on `pool`; each worker thread owns one `S` (made by
-/// `make_state`) for the whole run; `work(state, chunk, len)` returns a
-/// per-chunk result. `on_wave` receives each wave's results **in chunk
-/// order**, the number of iterations done so far, and the worker states
-/// (unlocked between waves), and returns `true` to stop early. Waves end at
-/// every power of two of chunks (1, 2, 4, …, the log-spaced checkpoints of
-/// convergence.csv) and then every [`WAVE_CHUNKS`]. Returns the worker
-/// states, whose contents must merge order-free (integer counts), and the
-/// iterations done.
-pub(crate) fn run_chunks<S: Send, C: Send>(
-    iterations: u64,
-    pool: &rayon::ThreadPool,
-    make_state: impl Fn() -> S,
-    work: impl Fn(&mut S, u64, usize) -> C + Sync,
-    mut on_wave: impl FnMut(Vec<C>, u64, &[Mutex<S>]) -> Result<bool>,
-) -> Result<(Vec<S>, u64)> {
-    let n_chunks = iterations.div_ceil(CHUNK_SIZE as u64);
-    let states: Vec<Mutex<S>> = (0..pool.current_num_threads())
-        .map(|_| Mutex::new(make_state()))
-        .collect();
-    let mut wave_start = 0;
-    let mut done = 0;
-    while wave_start < n_chunks {
-        let next_power = (wave_start + 1).next_power_of_two();
-        let wave_end = (wave_start + WAVE_CHUNKS).min(next_power).min(n_chunks);
-        // `collect` on an indexed parallel iterator keeps chunk order.
-        let results: Vec<C> = pool.install(|| {
-            (wave_start as usize..wave_end as usize)
-                .into_par_iter()
-                .map(|index| {
-                    let thread = rayon::current_thread_index().unwrap_or(0);
-                    let mut state = states[thread].lock().expect("a worker panicked");
-                    let start = index as u64 * CHUNK_SIZE as u64;
-                    let len = (iterations - start).min(CHUNK_SIZE as u64) as usize;
-                    work(&mut state, index as u64, len)
-                })
-                .collect()
-        });
-        done = (wave_end * CHUNK_SIZE as u64).min(iterations);
-        wave_start = wave_end;
-        if on_wave(results, done, &states)? {
-            break;
-        }
-    }
-    Ok((
-        states
-            .into_iter()
-            .map(|s| s.into_inner().expect("a worker panicked"))
-            .collect(),
-        done,
-    ))
-}
-
 /// Run the model `cfg.iterations` times on a pool of `cfg.threads` workers
 /// (see [`run_on`]).
 pub fn run(model: &Model, cfg: &RunConfig, observer: &mut dyn Observer) -> Result<RunResult> {
@@ -365,91 +311,70 @@ pub fn run_on(
         return Err(Error::Config("iterations must be at least 1".into()));
     }
     let design = Design::new(cfg.sampler, model, cfg.iterations, cfg.seed)?;
+    let state = run_range(model, cfg, &design, (0, chunk_count(cfg.iterations)), pool, observer)?;
+    state.finish(model, &design, cfg.seed, pool.current_num_threads())
+}
+
+/// Run chunks `first..end` of the run `cfg` describes, and return what
+/// they accumulated. A precision target is honoured only from chunk 0.
+pub fn run_range(
+    model: &Model,
+    cfg: &RunConfig,
+    design: &Design,
+    (first, end): (u64, u64),
+    pool: &rayon::ThreadPool,
+    observer: &mut dyn Observer,
+) -> Result<RunState> {
     let n_outputs = model.outputs.len();
-    let mut outputs = vec![OutputStats::default(); n_outputs];
-    let mut nonfinite_iterations = 0;
     let n_correlated = design.correlator.as_ref().map_or(0, |c| c.inputs.len());
-    let mut correlated: Vec<Vec<f64>> = vec![Vec::new(); n_correlated];
-    let mut convergence: Vec<Checkpoint> = Vec::new();
-    let mut converged_at: Option<u64> = None;
-    let (states, done) = run_chunks(
+    let mut state = RunState::new(cfg.iterations, model, n_correlated);
+    let range_first = first_iteration(first);
+    let range_iterations = first_iteration(end).min(cfg.iterations) - range_first;
+    let precision = cfg.precision.as_ref().filter(|_| first == 0);
+    let mut next = first;
+    let (threads, stopped) = run_chunks(
         cfg.iterations,
+        (first, end),
         pool,
         || ThreadState {
             ws: model.workspace(CHUNK_SIZE),
             sketches: vec![Sketch::default(); n_outputs],
         },
-        |state, index, len| run_chunk(model, cfg, &design, index, len, state),
-        |chunks, done, states| {
-            for chunk in &chunks {
-                for (stats, m) in outputs.iter_mut().zip(&chunk.moments) {
-                    stats.moments.merge(m);
-                }
-                nonfinite_iterations += chunk.nonfinite_rows;
-                if let Some(columns) = &chunk.correlated {
-                    for (all, part) in correlated.iter_mut().zip(columns) {
-                        all.extend_from_slice(part);
-                    }
-                }
+        |thread, index, len| run_chunk(model, cfg.keep_samples, design, index, len, thread),
+        |chunks, chunks_done, threads| {
+            for chunk in chunks {
                 if let Some(block) = &chunk.samples {
                     observer.samples(block)?;
                 }
+                state.push_chunk(next, chunk.stats, chunk.nonfinite_rows, chunk.correlated);
+                next += 1;
             }
-            observer.progress(done, cfg.iterations);
-            let chunks_done = done.div_ceil(CHUNK_SIZE as u64);
-            let precise = cfg
-                .precision
-                .as_ref()
-                .is_some_and(|p| p.reached(&outputs[p.metric].moments));
+            let done = first_iteration(chunks_done).min(cfg.iterations);
+            observer.progress(done - range_first, range_iterations);
+            let precise = precision.is_some_and(|p| {
+                let total = state.total().expect("a wave holds at least one chunk");
+                p.reached(&total.outputs[p.metric])
+            });
             // Log-spaced checkpoints (powers of two of chunks), the stopping point and the end.
             if chunks_done.is_power_of_two() || done == cfg.iterations || precise {
                 let mut sketches = vec![Sketch::default(); model.n_metrics];
-                for state in states {
-                    let state = state.lock().expect("a worker panicked");
-                    for (merged, sketch) in sketches.iter_mut().zip(&state.sketches) {
+                for thread in threads {
+                    let thread = thread.lock().expect("a worker panicked");
+                    for (merged, sketch) in sketches.iter_mut().zip(&thread.sketches) {
                         merged.merge(sketch);
                     }
                 }
-                for (m, sketch) in sketches.iter().enumerate() {
-                    convergence.push(Checkpoint::new(done, m, &outputs[m].moments, sketch));
-                }
+                state.checkpoint(done, sketches);
             }
             if precise {
-                converged_at = Some(done);
+                state.converged(done);
             }
             Ok(precise)
         },
     )?;
-    for state in states {
-        for (stats, sketch) in outputs.iter_mut().zip(&state.sketches) {
-            stats.sketch.merge(sketch);
-        }
+    debug_assert!(stopped <= end);
+    for thread in threads {
+        state.add_sketches(thread.sketches);
     }
-    let mut warnings = Vec::new();
-    let mut correlations = Vec::new();
-    if let Some(c) = &design.correlator {
-        warnings.extend(c.repair_warning());
-        for i in 0..c.inputs.len() {
-            for j in i + 1..c.inputs.len() {
-                correlations.push(AchievedCorrelation {
-                    a: c.names[i].clone(),
-                    b: c.names[j].clone(),
-                    target: c.target[(i, j)],
-                    achieved: spearman(&correlated[i], &correlated[j]),
-                });
-            }
-        }
-    }
-    Ok(RunResult {
-        iterations: done,
-        convergence,
-        converged_at,
-        seed: cfg.seed,
-        outputs,
-        nonfinite_iterations,
-        threads: pool.current_num_threads(),
-        sampler: cfg.sampler,
-        warnings,
-        correlations,
-    })
+    Ok(state)
 }
