@@ -248,6 +248,26 @@ fn groups_replace_by_name_and_a_child_may_add_or_remove_one() {
         .unwrap_err()
         .to_string();
     assert!(e.contains("group.k") && e.contains("at least one parameter"), "{e}");
+    // A name written twice in one file is an error, not a silent replacement.
+    let e = child(
+        dir.path(),
+        "twice.toml",
+        "[[group]]\nname = \"h\"\nparameters = [\"d\"]\n[[group]]\nname = \"h\"\nparameters = [\"a\"]\n",
+    )
+    .unwrap_err()
+    .to_string();
+    assert_eq!(e.matches("defined twice").count(), 1, "{e}");
+    let e = child(
+        dir.path(),
+        "twice_g.toml",
+        "[[group]]\nname = \"g\"\nparameters = [\"a\", \"b\", \"c\"]\n[[group]]\nname = \"g\"\nparameters = [\"d\"]\n",
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.contains("twice_g.toml:6: group.g: the group is defined twice (also at"),
+        "{e}"
+    );
 }
 
 #[test]

@@ -116,7 +116,15 @@ fn resolve_correlations(scenario: &mut Scenario, problems: &mut Vec<Error>) {
 fn resolve_groups(scenario: &mut Scenario, problems: &mut Vec<Error>) {
     let groups = std::mem::take(&mut scenario.groups);
     let mut grouped: HashMap<String, String> = HashMap::new();
+    let mut named: HashMap<String, Location> = HashMap::new();
     for mut g in groups {
+        if let Some(first) = named.insert(g.name.clone(), g.at.clone()) {
+            problems.push(Error::Invalid {
+                at: g.at.clone(),
+                key: format!("group.{}", g.name),
+                message: format!("the group is defined twice (also at {first}); give each group its own name"),
+            });
+        }
         if scenario.parameter(&g.name).is_some() {
             problems.push(Error::Invalid {
                 at: g.at.clone(),

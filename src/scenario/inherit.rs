@@ -190,20 +190,31 @@ fn lists_no_parameters(item: &Item) -> bool {
 /// Apply a child's array of named tables to the parent's: an entry replaces
 /// the parent's entry with the same `name` whole, or is added. With
 /// `removable`, an entry with `parameters = []` removes the parent's entry of
-/// that name instead (one with no parent entry is kept, and `read` or
-/// `names` reports it).
+/// that name instead (one with no parent entry is kept, and `names` reports
+/// it). An entry matches only the parent's entries, never another entry of
+/// the child, so a name the child writes twice reaches `names`, which reports
+/// it as defined twice.
 fn merge_named(old: Item, new: Item, removable: bool) -> Item {
     let (Value::Array(mut list), Value::Array(added)) = (old.value.clone(), new.value.clone()) else {
         return new;
     };
+    let mut from_parent = vec![true; list.len()];
     for entry in added {
         let name = entry_name(&entry);
-        match list.iter().position(|d| name.is_some() && entry_name(d) == name) {
+        let same = |i: usize| from_parent[i] && name.is_some() && entry_name(&list[i]) == name;
+        match (0..list.len()).find(|&i| same(i)) {
             Some(i) if removable && lists_no_parameters(&entry) => {
                 list.remove(i);
+                from_parent.remove(i);
             }
-            Some(i) => list[i] = entry,
-            None => list.push(entry),
+            Some(i) => {
+                list[i] = entry;
+                from_parent[i] = false;
+            }
+            None => {
+                list.push(entry);
+                from_parent.push(false);
+            }
         }
     }
     Item {
