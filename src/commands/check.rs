@@ -10,6 +10,7 @@ use crate::terminal;
 /// Run the command.
 pub fn run(path: &Path) -> anyhow::Result<()> {
     let scenario = super::load(path)?;
+    super::show_notes(&scenario, false);
     let model = Model::compile(&scenario);
     print!("{}", terminal::base_case_table(&scenario, &model));
     Ok(())

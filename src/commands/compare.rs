@@ -19,6 +19,9 @@ pub fn run(args: CompareArgs) -> anyhow::Result<()> {
         .iter()
         .map(|p| super::load(p))
         .collect::<anyhow::Result<_>>()?;
+    for scenario in &scenarios {
+        super::show_notes(scenario, args.quiet);
+    }
     let models: Vec<Model> = scenarios.iter().map(Model::compile).collect();
     let labelled: Vec<(String, &Model)> = scenarios.iter().map(Scenario::label).zip(&models).collect();
     let config = RunConfig {

@@ -19,6 +19,15 @@ pub fn load(path: &Path) -> anyhow::Result<Scenario> {
     Scenario::load(path).with_context(|| format!("loading scenario {}", path.display()))
 }
 
+/// Show the notes of loading a scenario (`note: ...` on stderr), unless `quiet`.
+pub fn show_notes(scenario: &Scenario, quiet: bool) {
+    if !quiet {
+        for note in &scenario.notes {
+            eprintln!("note: {note}");
+        }
+    }
+}
+
 /// The default output directory of a scenario: out/<file stem>/.
 pub fn default_out(scenario: &Path) -> PathBuf {
     let stem = scenario

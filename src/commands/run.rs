@@ -13,6 +13,7 @@ use crate::terminal;
 /// Run the command.
 pub fn run(args: RunArgs) -> anyhow::Result<()> {
     let scenario = super::load(&args.scenario)?;
+    super::show_notes(&scenario, args.quiet);
     let model = Model::compile(&scenario);
     let precision = args
         .precision

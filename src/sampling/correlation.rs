@@ -71,22 +71,27 @@ fn is_positive_definite(m: &DMatrix<f64>) -> bool {
     m.clone().cholesky().is_some()
 }
 
-impl Correlator {
-    /// The correlator of `target` for `model`'s inputs.
-    pub fn new(model: &Model, target: &CorrelationTarget) -> Result<Correlator> {
-        let inputs: Vec<usize> = target
-            .parameters
-            .iter()
-            .map(|name| {
-                model
-                    .inputs
-                    .iter()
-                    .position(|i| &i.name == name)
-                    .ok_or_else(|| Error::Config(format!("correlated parameter '{name}' is not an input")))
-            })
-            .collect::<Result<_>>()?;
-        let k = inputs.len();
-        let written = DMatrix::from_fn(k, k, |i, j| target.matrix[i][j]);
+/// A target rank-correlation matrix made ready for normal scores: the
+/// target actually imposed (repaired if needed), the target as written when
+/// it had to be repaired, and the Cholesky factor L of the normal-score
+/// (Pearson) correlation 2·sin(π·ρ_s/6). Shared by Iman–Conover and the
+/// Gaussian copula of Sobol groups (`super::copula`), so that both repair
+/// and convert a target the same way.
+#[derive(Debug, Clone)]
+pub(super) struct NormalScores {
+    /// The rank correlations imposed.
+    pub target: DMatrix<f64>,
+    /// The rank correlations as written, when they had to be repaired.
+    pub original: Option<DMatrix<f64>>,
+    /// Lower-triangular L with L·Lᵀ = the normal-score correlation.
+    pub cholesky: DMatrix<f64>,
+}
+
+impl NormalScores {
+    /// Repair `written` if it is not positive definite (Higham 2002), convert
+    /// it to the Pearson correlation of normal scores and factor it.
+    pub(super) fn new(written: DMatrix<f64>) -> Result<NormalScores> {
+        let k = written.nrows();
         let (imposed, original) = if is_positive_definite(&written) {
             (written, None)
         } else {
@@ -109,34 +114,68 @@ impl Correlator {
             .cholesky()
             .map(|c| c.l())
             .ok_or_else(|| Error::Config("the correlation matrix could not be factored".into()))?;
-        Ok(Correlator {
-            inputs,
-            names: target.parameters.clone(),
+        Ok(NormalScores {
             target: imposed,
             original,
             cholesky,
         })
     }
+}
+
+/// A warning that lists every value of a repaired target between `names`
+/// (`None` when nothing was repaired).
+pub(super) fn repair_warning(
+    names: &[String],
+    original: Option<&DMatrix<f64>>,
+    target: &DMatrix<f64>,
+) -> Option<String> {
+    let original = original?;
+    let mut changes = Vec::new();
+    for i in 0..names.len() {
+        for j in i + 1..names.len() {
+            changes.push(format!(
+                "{}–{}: {:.4} -> {:.4}",
+                names[i],
+                names[j],
+                original[(i, j)],
+                target[(i, j)]
+            ));
+        }
+    }
+    Some(format!(
+        "the [[correlation]] matrix is not positive semi-definite; using the nearest correlation matrix (Higham 2002): {}",
+        changes.join(", ")
+    ))
+}
+
+impl Correlator {
+    /// The correlator of `target` for `model`'s inputs.
+    pub fn new(model: &Model, target: &CorrelationTarget) -> Result<Correlator> {
+        let inputs: Vec<usize> = target
+            .parameters
+            .iter()
+            .map(|name| {
+                model
+                    .inputs
+                    .iter()
+                    .position(|i| &i.name == name)
+                    .ok_or_else(|| Error::Config(format!("correlated parameter '{name}' is not an input")))
+            })
+            .collect::<Result<_>>()?;
+        let k = inputs.len();
+        let scores = NormalScores::new(DMatrix::from_fn(k, k, |i, j| target.matrix[i][j]))?;
+        Ok(Correlator {
+            inputs,
+            names: target.parameters.clone(),
+            target: scores.target,
+            original: scores.original,
+            cholesky: scores.cholesky,
+        })
+    }
 
     /// A warning that describes a repair, if there was one.
     pub fn repair_warning(&self) -> Option<String> {
-        let original = self.original.as_ref()?;
-        let mut changes = Vec::new();
-        for i in 0..self.names.len() {
-            for j in i + 1..self.names.len() {
-                changes.push(format!(
-                    "{}–{}: {:.4} -> {:.4}",
-                    self.names[i],
-                    self.names[j],
-                    original[(i, j)],
-                    self.target[(i, j)]
-                ));
-            }
-        }
-        Some(format!(
-            "the [[correlation]] matrix is not positive semi-definite; using the nearest correlation matrix (Higham 2002): {}",
-            changes.join(", ")
-        ))
+        repair_warning(&self.names, self.original.as_ref(), &self.target)
     }
 
     /// Reorder the first `len` rows of the correlated columns of chunk `chunk`.

@@ -1,8 +1,10 @@
 //! Sampling designs: how the input columns of a chunk are filled.
 //!
 //! Three designs ([`Sampler`]): plain Monte Carlo, a Latin hypercube over the
-//! whole run ([`lhs`]) and Owen-scrambled Sobol points ([`sobol`]); and rank
-//! correlation between inputs by Iman–Conover ([`correlation`]).
+//! whole run ([`lhs`]) and Owen-scrambled Sobol points ([`sobol`]); rank
+//! correlation between inputs by Iman–Conover ([`correlation`]); and a
+//! Gaussian copula ([`copula`]) for designs that draw correlated inputs row by
+//! row (the Saltelli design of Sobol indices).
 //!
 //! Every parameter has its own ChaCha8 stream in every chunk, derived from
 //! (seed, parameter name, chunk index) by [`parameter_rng`]. So the draws of
@@ -11,6 +13,7 @@
 //! every scenario that has it, whatever else the scenario contains (common
 //! random numbers for `cradle compare`).
 
+pub mod copula;
 pub mod correlation;
 mod joe_kuo;
 pub mod lhs;

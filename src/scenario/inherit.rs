@@ -6,6 +6,12 @@
 //! `[claim]` entries replace by name; `[[domain]]` entries replace the
 //! parent's domain with the same `name` whole, or add one; `[settings]`,
 //! `[discounting]`, `[programme]` and `[scenario]` keys replace key by key.
+//!
+//! `[[group]]` entries, like domains, replace the parent's group with the
+//! same `name` whole, or add one; a child's group with `parameters = []`
+//! removes the parent's group of that name. `[[correlation]]` entries are
+//! appended, the child's after the parent's, and `read` combines them pair
+//! by pair, a later file's pair over an earlier one's (README, "Inheritance").
 
 use std::path::{Path, PathBuf};
 
@@ -126,8 +132,9 @@ fn merge(mut parent: Table, child: Table, introduced: &mut Vec<Introduced>) -> T
             }
             ("metrics" | "claim", Some(old)) => merge_by_name(old, item, None),
             ("scenario" | "settings" | "discounting" | "programme", Some(old)) => merge_by_name(old, item, None),
-            ("domain", Some(old)) => merge_domains(old, item),
-            ("correlation" | "group", Some(old)) => append(old, item),
+            ("domain", Some(old)) => merge_named(old, item, false),
+            ("group", Some(old)) => merge_named(old, item, true),
+            ("correlation", Some(old)) => append(old, item),
             (_, _) => item,
         };
         parent.set(&section, merged);
@@ -161,7 +168,8 @@ fn merge_by_name(old: Item, new: Item, track: Option<(&'static str, &mut Vec<Int
     }
 }
 
-fn domain_name(item: &Item) -> Option<String> {
+/// The `name` of a `[[domain]]` or `[[group]]` entry.
+fn entry_name(item: &Item) -> Option<String> {
     match &item.value {
         Value::Table(t) => match t.get("name").map(|n| &n.value) {
             Some(Value::Str(s)) => Some(s.clone()),
@@ -171,15 +179,42 @@ fn domain_name(item: &Item) -> Option<String> {
     }
 }
 
-fn merge_domains(old: Item, new: Item) -> Item {
+/// Whether a `[[group]]` entry has `parameters = []`.
+fn lists_no_parameters(item: &Item) -> bool {
+    match &item.value {
+        Value::Table(t) => matches!(t.get("parameters").map(|p| &p.value), Some(Value::Array(a)) if a.is_empty()),
+        _ => false,
+    }
+}
+
+/// Apply a child's array of named tables to the parent's: an entry replaces
+/// the parent's entry with the same `name` whole, or is added. With
+/// `removable`, an entry with `parameters = []` removes the parent's entry of
+/// that name instead (one with no parent entry is kept, and `names` reports
+/// it). An entry matches only the parent's entries, never another entry of
+/// the child, so a name the child writes twice reaches `names`, which reports
+/// it as defined twice.
+fn merge_named(old: Item, new: Item, removable: bool) -> Item {
     let (Value::Array(mut list), Value::Array(added)) = (old.value.clone(), new.value.clone()) else {
         return new;
     };
-    for domain in added {
-        let name = domain_name(&domain);
-        match list.iter().position(|d| name.is_some() && domain_name(d) == name) {
-            Some(i) => list[i] = domain,
-            None => list.push(domain),
+    let mut from_parent = vec![true; list.len()];
+    for entry in added {
+        let name = entry_name(&entry);
+        let same = |i: usize| from_parent[i] && name.is_some() && entry_name(&list[i]) == name;
+        match (0..list.len()).find(|&i| same(i)) {
+            Some(i) if removable && lists_no_parameters(&entry) => {
+                list.remove(i);
+                from_parent.remove(i);
+            }
+            Some(i) => {
+                list[i] = entry;
+                from_parent[i] = false;
+            }
+            None => {
+                list.push(entry);
+                from_parent.push(false);
+            }
         }
     }
     Item {

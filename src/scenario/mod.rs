@@ -2,9 +2,11 @@
 //!
 //! The path is `document` (TOML with lines) → `inherit` (`extends` merged) →
 //! `read` (typed sections, every value checked) → `names` (every expression's
-//! names resolved, cycles found, evaluation order fixed). Past
+//! names resolved, cycles found, evaluation order fixed; `dependence` applies
+//! the rules of `[[correlation]]` and `[[group]]`). Past
 //! [`Scenario::load`], nothing is re-checked: a `Scenario` that exists is valid.
 
+mod dependence;
 mod document;
 mod inherit;
 mod names;
@@ -52,8 +54,13 @@ pub struct Scenario {
     pub claims: Vec<Claim>,
     /// `[[group]]`: parameters analysed as one factor by Sobol indices.
     pub groups: Vec<Group>,
-    /// `[[correlation]]`, combined into one target rank-correlation matrix.
+    /// `[[correlation]]`, combined into one target rank-correlation matrix
+    /// (`None` when no pair has a non-zero correlation).
     pub correlation: Option<CorrelationTarget>,
+    /// Remarks on how the scenario was read, for the user (e.g. inherited
+    /// correlations dropped because a child fixed a parameter). The library
+    /// never prints them; the commands show them as `note: ...`.
+    pub notes: Vec<String>,
 }
 
 /// One `[[correlation]]` entry: a pair with a rank correlation, or a matrix.
@@ -68,8 +75,10 @@ pub struct CorrelationEntry {
 }
 
 /// The target rank correlations of all correlated parameters: every pair
-/// named in `[[correlation]]`, 0 for pairs never named. It may not be
-/// positive semi-definite; the sampler repairs it (Higham 2002) and says so.
+/// named in `[[correlation]]` (a child's value over its parent's), 0 for
+/// pairs never named. Only parameters with at least one non-zero
+/// correlation are listed. It may not be positive semi-definite; the sampler
+/// repairs it (Higham 2002) and says so.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CorrelationTarget {
     /// Parameter names, in order of first appearance.
@@ -78,9 +87,15 @@ pub struct CorrelationTarget {
     pub matrix: Vec<Vec<f64>>,
     /// Where each parameter was first named.
     pub locations: Vec<Location>,
+    /// Where the value of each pair was written (`None` on the diagonal and
+    /// for pairs never named).
+    pub sources: Vec<Vec<Option<Location>>>,
 }
 
-/// Parameters that are uncertain jointly: one factor in Sobol indices.
+/// Parameters that are uncertain jointly: one factor in Sobol indices,
+/// sampled jointly with the correlations between its members and swapped as
+/// one block. Groups are closed under correlation: a parameter correlated
+/// with a member is a member.
 #[derive(Debug, Clone)]
 pub struct Group {
     /// The factor's name in sobol.csv.

@@ -1,10 +1,12 @@
 //! Name resolution: every name in every expression must exist and be in
 //! scope, no name may be defined twice, `[derived]` and `[metrics]` must be
 //! free of cycles (and are put in dependency order), and `[claim]` must name
-//! real metrics. All found when the scenario loads, never during a run.
+//! real metrics; `[[correlation]]` and `[[group]]` are checked by
+//! `dependence`. All found when the scenario loads, never during a run.
 
 use std::collections::HashMap;
 
+use super::dependence;
 use super::inherit::Introduced;
 use super::read::nearest;
 use super::{BUILTIN_METRICS, DiscountSpec, Fade, Formula, Scenario};
@@ -145,70 +147,7 @@ pub fn resolve(scenario: &mut Scenario, introduced: &[Introduced]) -> Result<(),
             });
         }
     }
-    let mut grouped: HashMap<&str, &str> = HashMap::new();
-    for g in &scenario.groups {
-        if scenario.parameter(&g.name).is_some() {
-            problems.push(Error::Invalid {
-                at: g.at.clone(),
-                key: format!("group.{}", g.name),
-                message: "a group cannot have the name of a parameter".into(),
-            });
-        }
-        if g.parameters.is_empty() {
-            problems.push(Error::Invalid {
-                at: g.at.clone(),
-                key: format!("group.{}", g.name),
-                message: "a group needs at least one parameter".into(),
-            });
-        }
-        for p in &g.parameters {
-            match scenario.parameter(p) {
-                None => {
-                    let hint = nearest(p, scenario.parameters.iter().map(|q| q.name.as_str()))
-                        .map_or_else(String::new, |n| format!("; did you mean '{n}'?"));
-                    problems.push(Error::Invalid {
-                        at: g.at.clone(),
-                        key: format!("group.{}.parameters", g.name),
-                        message: format!("unknown parameter '{p}'{hint}"),
-                    });
-                }
-                Some(q) if q.dist.is_fixed() => problems.push(Error::Invalid {
-                    at: g.at.clone(),
-                    key: format!("group.{}.parameters", g.name),
-                    message: format!("'{p}' is fixed: only uncertain parameters can be grouped"),
-                }),
-                Some(_) => {}
-            }
-            if let Some(other) = grouped.insert(p.as_str(), g.name.as_str()) {
-                problems.push(Error::Invalid {
-                    at: g.at.clone(),
-                    key: format!("group.{}.parameters", g.name),
-                    message: format!("'{p}' is already in group '{other}'"),
-                });
-            }
-        }
-    }
-    if let Some(target) = &scenario.correlation {
-        for (name, at) in target.parameters.iter().zip(&target.locations) {
-            match scenario.parameter(name) {
-                None => {
-                    let hint = nearest(name, scenario.parameters.iter().map(|q| q.name.as_str()))
-                        .map_or_else(String::new, |n| format!("; did you mean '{n}'?"));
-                    problems.push(Error::Invalid {
-                        at: at.clone(),
-                        key: "correlation.parameters".into(),
-                        message: format!("unknown parameter '{name}'{hint}"),
-                    });
-                }
-                Some(q) if q.dist.is_fixed() => problems.push(Error::Invalid {
-                    at: q.at.clone(),
-                    key: "correlation.parameters".into(),
-                    message: format!("'{name}' is fixed: only uncertain parameters can be correlated"),
-                }),
-                Some(_) => {}
-            }
-        }
-    }
+    dependence::resolve(scenario, &mut problems);
     for new in introduced {
         let used = all_formulas(scenario).any(|f| f.expr.names().contains(&new.name))
             || scenario.metrics.iter().any(|m| m.name == new.name);

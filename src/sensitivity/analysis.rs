@@ -123,10 +123,10 @@ pub fn analyse(
         notes: Vec::new(),
         warnings: Vec::new(),
     };
-    let independent = [Method::Tornado, Method::Threshold, Method::Sobol, Method::Morris];
+    let independent = [Method::Tornado, Method::Threshold, Method::Morris];
     if model.correlation.is_some() && independent.iter().any(|m| method.includes(*m)) {
         result.notes.push(
-            "tornado, switching values, Sobol indices and Morris treat inputs as independent, so [[correlation]] is not applied there (PRCC uses it); for Sobol indices of correlated inputs, put them in a [[group]]".into(),
+            "tornado, switching values and Morris treat inputs as independent, so [[correlation]] is not applied there (Sobol indices and PRCC use it)".into(),
         );
     }
     if method.includes(Method::Tornado) {
@@ -150,7 +150,29 @@ pub fn analyse(
             bootstrap: config.bootstrap,
             second_order: config.second_order,
         };
-        let found = pool.install(|| sobol::sobol(model, &factors(scenario, model), &metrics, &sobol_config))?;
+        let factors = factors(scenario, model);
+        if model.correlation.is_some() {
+            result.notes.push(
+                "Sobol indices: the parameters of each group are drawn jointly with their [[correlation]] (a Gaussian copula) and swapped as one block, so a group's index is the share of variance of the group as a whole".into(),
+            );
+        }
+        for f in &factors {
+            if f.inputs.len() > 1 && !scenario.groups.iter().any(|g| g.name == f.name) {
+                result.notes.push(format!(
+                    "Sobol indices: the correlated parameters {} are in no [[group]], so they are analysed as one factor, '{}'; name it with a [[group]]",
+                    f.inputs
+                        .iter()
+                        .map(|&i| format!("'{}'", model.inputs[i].name))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    f.name
+                ));
+            }
+        }
+        let found = pool.install(|| sobol::sobol(model, &factors, &metrics, &sobol_config))?;
+        result
+            .warnings
+            .extend(found.warnings.iter().map(|w| format!("Sobol: {w}")));
         for (metric, dropped) in &found.dropped {
             if *dropped > 0 {
                 result.warnings.push(format!(

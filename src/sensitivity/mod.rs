@@ -39,29 +39,76 @@ pub struct Factor {
     pub inputs: Vec<usize>,
 }
 
-/// The factors of a scenario: each uncertain parameter on its own, except
-/// those in a `[[group]]`, which form one factor placed at its first member.
+/// The factors of a Sobol analysis of a scenario: each uncertain parameter on
+/// its own, except those in a `[[group]]`, which form one factor placed at
+/// its first member, and those correlated with each other but in no group:
+/// each set of them linked by non-zero `[[correlation]]`s is grouped
+/// automatically, as one factor named by its members joined with `+` (e.g.
+/// `a+b`), since variance can be apportioned only to sets of inputs that are
+/// independent of the rest. (A correlation between a group's member and a
+/// parameter outside the group is an error when the scenario loads.)
 pub fn factors(scenario: &Scenario, model: &Model) -> Vec<Factor> {
+    let automatic = correlated_sets(scenario, model);
     let mut out: Vec<Factor> = Vec::new();
     for (i, input) in model.inputs.iter().enumerate() {
         if input.dist.is_fixed() {
             continue;
         }
-        match scenario.groups.iter().find(|g| g.parameters.contains(&input.name)) {
-            Some(group) => match out.iter_mut().find(|f| f.name == group.name) {
-                Some(f) => f.inputs.push(i),
-                None => out.push(Factor {
-                    name: group.name.clone(),
-                    inputs: vec![i],
-                }),
+        let name = match scenario.groups.iter().find(|g| g.parameters.contains(&input.name)) {
+            Some(group) => group.name.clone(),
+            None => match automatic.iter().find(|set| set.contains(&input.name)) {
+                Some(set) => set.join("+"),
+                None => input.name.clone(),
             },
-            None => out.push(Factor {
-                name: input.name.clone(),
-                inputs: vec![i],
-            }),
+        };
+        match out.iter_mut().find(|f| f.name == name) {
+            Some(f) => f.inputs.push(i),
+            None => out.push(Factor { name, inputs: vec![i] }),
         }
     }
     out
+}
+
+/// The sets of uncertain parameters in no `[[group]]` that are linked by
+/// non-zero correlations (connected components), each in model input order.
+fn correlated_sets(scenario: &Scenario, model: &Model) -> Vec<Vec<String>> {
+    let Some(target) = &model.correlation else {
+        return Vec::new();
+    };
+    let grouped = |name: &String| scenario.groups.iter().any(|g| g.parameters.contains(name));
+    let k = target.parameters.len();
+    // Label each ungrouped correlated parameter with the smallest index of its set.
+    let mut label: Vec<Option<usize>> = (0..k).map(|i| (!grouped(&target.parameters[i])).then_some(i)).collect();
+    let mut changed = true;
+    while changed {
+        changed = false;
+        for i in 0..k {
+            for j in 0..k {
+                if let (Some(a), Some(b)) = (label[i], label[j])
+                    && target.matrix[i][j] != 0.0
+                    && b < a
+                {
+                    label[i] = Some(b);
+                    changed = true;
+                }
+            }
+        }
+    }
+    let mut sets: Vec<(usize, Vec<String>)> = Vec::new();
+    for input in &model.inputs {
+        let Some(t) = target.parameters.iter().position(|p| p == &input.name) else {
+            continue;
+        };
+        let Some(l) = label[t] else { continue };
+        match sets.iter_mut().find(|(id, _)| *id == l) {
+            Some((_, set)) => set.push(input.name.clone()),
+            None => sets.push((l, vec![input.name.clone()])),
+        }
+    }
+    sets.into_iter()
+        .map(|(_, set)| set)
+        .filter(|set| set.len() > 1)
+        .collect()
 }
 
 /// One factor per uncertain parameter (groups ignored).

@@ -13,6 +13,19 @@
 //! second order S_ij = mean( f_{B_A^i} · f_{A_B^j} − f_A · f_B ) / V − S_i − S_j   (Saltelli 2002, as SALib)
 //! ```
 //!
+//! Correlated inputs, as multidimensional factors (J. Jacques, C. Lavergne &
+//! N. Devictor 2006, "Sensitivity analysis in presence of model uncertainty
+//! and correlated inputs", Reliab. Eng. Syst. Saf. 91:1126–1134): the
+//! Saltelli estimators need factors that are independent of each other, so
+//! every non-zero `[[correlation]]` must lie within one factor (else an
+//! error). Within a factor, the members' uniforms
+//! are correlated row by row by a Gaussian copula (`sampling::copula`),
+//! separately in A and in B, before each member's quantile function. A row of
+//! A_B^i then holds factor i's members jointly from B and every other factor
+//! from A: the joint law of the inputs, row by row. So the design is a copula
+//! design, and the index of a group is the share of variance of the group as
+//! a whole; it says nothing about how that share splits among the members.
+//!
 //! That costs N(k + 2) evaluations, or N(2k + 2) with second order. Intervals
 //! are bootstrap percentiles: rows resampled with replacement (seeded,
 //! resamples in parallel, collected in order). A row with any non-finite
@@ -20,9 +33,12 @@
 
 use rayon::prelude::*;
 
+use nalgebra::DMatrix;
+
 use super::{Factor, evaluate_columns, percentile_interval};
 use crate::error::{Error, Result};
 use crate::model::Model;
+use crate::sampling::copula::GaussianCopula;
 use crate::sampling::sobol::{MAX_DIMS, Sobol};
 use crate::sampling::{Purpose, purpose_rng};
 
@@ -92,6 +108,105 @@ pub struct SobolResult {
     pub evaluations: u64,
     /// Rows dropped for a non-finite output, per metric (metric name, count).
     pub dropped: Vec<(String, u64)>,
+    /// Problems with the design (e.g. a correlation matrix that had to be
+    /// repaired).
+    pub warnings: Vec<String>,
+}
+
+/// The members of one factor that are correlated, and their copula.
+struct Block {
+    /// Positions of the members among the design's columns.
+    columns: Vec<usize>,
+    copula: GaussianCopula,
+}
+
+/// The copula of every factor whose members are correlated, after checking
+/// that no non-zero correlation links two factors (or a factor and an input
+/// outside every factor, which would stay at its base value). `uncertain`
+/// lists the design's columns (model input indices), factor by factor.
+fn blocks(model: &Model, factors: &[Factor], uncertain: &[usize]) -> Result<Vec<Block>> {
+    let Some(target) = &model.correlation else {
+        return Ok(Vec::new());
+    };
+    let input_of = |name: &String| {
+        model
+            .inputs
+            .iter()
+            .position(|i| &i.name == name)
+            .ok_or_else(|| Error::Config(format!("correlated parameter '{name}' is not an input")))
+    };
+    let inputs: Vec<usize> = target.parameters.iter().map(input_of).collect::<Result<_>>()?;
+    let factor_of = |input: usize| factors.iter().position(|f| f.inputs.contains(&input));
+    let k = inputs.len();
+    for i in 0..k {
+        for j in i + 1..k {
+            let (fi, fj) = (factor_of(inputs[i]), factor_of(inputs[j]));
+            if target.matrix[i][j] != 0.0 && fi != fj {
+                let name = |f: Option<usize>| {
+                    f.map_or_else(|| "no factor".to_string(), |f| format!("factor '{}'", factors[f].name))
+                };
+                return Err(Error::Config(format!(
+                    "Sobol indices: '{}' ({}) and '{}' ({}) are correlated, but factors must be independent of each other; put correlated parameters in one [[group]]",
+                    target.parameters[i],
+                    name(fi),
+                    target.parameters[j],
+                    name(fj)
+                )));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for (f, factor) in factors.iter().enumerate() {
+        // Target positions of this factor's correlated members.
+        let members: Vec<usize> = (0..k).filter(|&t| factor_of(inputs[t]) == Some(f)).collect();
+        let correlated = members
+            .iter()
+            .any(|&a| members.iter().any(|&b| a != b && target.matrix[a][b] != 0.0));
+        if !correlated {
+            continue;
+        }
+        let rank = DMatrix::from_fn(members.len(), members.len(), |a, b| {
+            target.matrix[members[a]][members[b]]
+        });
+        let names = members.iter().map(|&t| target.parameters[t].clone()).collect();
+        let columns = members
+            .iter()
+            .map(|&t| {
+                uncertain
+                    .iter()
+                    .position(|&u| u == inputs[t])
+                    .expect("a factor's inputs are columns")
+            })
+            .collect();
+        out.push(Block {
+            columns,
+            copula: GaussianCopula::new(names, &rank)
+                .map_err(|e| Error::Config(format!("Sobol indices, factor '{}': {e}", factor.name)))?,
+        });
+    }
+    Ok(out)
+}
+
+/// Correlate each block's columns of `matrix` (uniforms, one column per
+/// design column) row by row. Blocks are independent jobs; each row is mapped
+/// on its own, so the result does not depend on the thread count.
+fn correlate_blocks(blocks: &[Block], matrix: &mut [Vec<f64>]) {
+    let mut jobs: Vec<(&GaussianCopula, Vec<Vec<f64>>)> = blocks
+        .iter()
+        .map(|b| {
+            (
+                &b.copula,
+                b.columns.iter().map(|&c| std::mem::take(&mut matrix[c])).collect(),
+            )
+        })
+        .collect();
+    jobs.par_iter_mut()
+        .for_each(|(copula, columns)| copula.correlate(columns));
+    for (block, (_, columns)) in blocks.iter().zip(jobs) {
+        for (&c, column) in block.columns.iter().zip(columns) {
+            matrix[c] = column;
+        }
+    }
 }
 
 /// Model outputs of the Saltelli design for one metric.
@@ -189,21 +304,35 @@ pub fn sobol(model: &Model, factors: &[Factor], metrics: &[usize], config: &Sobo
     }
     let sequence = Sobol::new(2 * k).expect("2k checked above");
 
+    let blocks = blocks(model, factors, &uncertain)?;
+
+    // Uniforms of A (dimensions 0..k) and B (k..2k), one column per design column.
+    let uniforms: Vec<(Vec<f64>, Vec<f64>)> = (0..k)
+        .into_par_iter()
+        .map(|c| {
+            let a = (0..n as u32).map(|j| sequence.scrambled(j, c, config.seed)).collect();
+            let b = (0..n as u32)
+                .map(|j| sequence.scrambled(j, k + c, config.seed))
+                .collect();
+            (a, b)
+        })
+        .collect();
+    let (mut a_units, mut b_units): (Vec<Vec<f64>>, Vec<Vec<f64>>) = uniforms.into_iter().unzip();
+    correlate_blocks(&blocks, &mut a_units);
+    correlate_blocks(&blocks, &mut b_units);
+
     // Input columns of A and B for every model input (fixed inputs stay empty: base value).
     let mut a_cols: Vec<Vec<f64>> = vec![Vec::new(); model.inputs.len()];
     let mut b_cols: Vec<Vec<f64>> = vec![Vec::new(); model.inputs.len()];
     let columns: Vec<(Vec<f64>, Vec<f64>)> = uncertain
         .par_iter()
-        .enumerate()
-        .map(|(c, &input)| {
+        .zip(a_units.into_par_iter().zip(b_units))
+        .map(|(&input, (a, b))| {
             let dist = &model.inputs[input].dist;
-            let a = (0..n as u32)
-                .map(|j| dist.quantile(sequence.scrambled(j, c, config.seed)))
-                .collect();
-            let b = (0..n as u32)
-                .map(|j| dist.quantile(sequence.scrambled(j, k + c, config.seed)))
-                .collect();
-            (a, b)
+            (
+                a.into_iter().map(|u| dist.quantile(u)).collect(),
+                b.into_iter().map(|u| dist.quantile(u)).collect(),
+            )
         })
         .collect();
     for (&input, (a, b)) in uncertain.iter().zip(columns) {
@@ -231,13 +360,14 @@ pub fn sobol(model: &Model, factors: &[Factor], metrics: &[usize], config: &Sobo
     } else {
         Vec::new()
     };
-    let blocks = 2 + factors.len() * if config.second_order { 2 } else { 1 };
+    let evaluated_blocks = 2 + factors.len() * if config.second_order { 2 } else { 1 };
 
     let mut result = SobolResult {
         rows: Vec::new(),
         second_order: Vec::new(),
-        evaluations: (blocks * n) as u64,
+        evaluations: (evaluated_blocks * n) as u64,
         dropped: Vec::new(),
+        warnings: blocks.iter().filter_map(|b| b.copula.repair_warning()).collect(),
     };
     for (mi, &metric) in metrics.iter().enumerate() {
         let name = &model.outputs[metric].name;

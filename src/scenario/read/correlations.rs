@@ -1,7 +1,9 @@
 //! `[[correlation]]` and `[[group]]`: how parameters relate. Correlation
 //! entries (a pair with a rank correlation, or a matrix) are checked one by
-//! one, then combined into one target matrix; groups name parameters that
-//! Sobol indices treat as one factor.
+//! one, then combined pair by pair into one target matrix (a later file's
+//! pair over an earlier file's); groups name parameters that Sobol indices
+//! treat as one factor. What the parameters themselves say (fixed, unknown)
+//! is checked later, in `scenario::dependence`.
 
 use super::Problems;
 use super::values::{as_table, invalid, number, numbers, required, string, unknown_keys};
@@ -123,8 +125,14 @@ pub(super) fn read_correlations(item: &Item, out: &mut Vec<CorrelationEntry>, pr
     }
 }
 
-/// Merge all entries into one target matrix; a pair given twice with
-/// different values is an error.
+/// Merge all entries into one target matrix, pair by pair.
+///
+/// Entries arrive oldest file first (`inherit` appends a child's entries
+/// after its parent's), so a pair written in a later file replaces the value
+/// its ancestors gave: a child's pair overrides the parent's, and a child's 0
+/// removes it (`dependence` then drops parameters left with no non-zero
+/// correlation). Within one file a pair given twice with different values is
+/// an error, reported once whichever way round the pair was written.
 pub(super) fn combine_correlations(entries: &[CorrelationEntry], problems: &mut Problems) -> Option<CorrelationTarget> {
     if entries.is_empty() {
         return None;
@@ -141,37 +149,51 @@ pub(super) fn combine_correlations(entries: &[CorrelationEntry], problems: &mut 
     }
     let k = names.len();
     let mut matrix = vec![vec![0.0; k]; k];
-    let mut given: Vec<Vec<Option<(f64, Location)>>> = vec![vec![None; k]; k];
+    let mut sources: Vec<Vec<Option<Location>>> = vec![vec![None; k]; k];
     for (i, row) in matrix.iter_mut().enumerate() {
         row[i] = 1.0;
     }
+    let position = |name: &String| names.iter().position(|n| n == name).expect("listed");
     for e in entries {
-        for (a, na) in e.parameters.iter().enumerate() {
-            for (b, nb) in e.parameters.iter().enumerate() {
-                let (i, j) = (
-                    names.iter().position(|n| n == na).expect("listed"),
-                    names.iter().position(|n| n == nb).expect("listed"),
+        let mut repeated: Vec<&String> = Vec::new();
+        for (a, name) in e.parameters.iter().enumerate() {
+            if e.parameters[..a].contains(name) && !repeated.contains(&name) {
+                repeated.push(name);
+            }
+        }
+        if !repeated.is_empty() {
+            for name in repeated {
+                problems.add(
+                    e.at.clone(),
+                    "correlation.parameters",
+                    format!("'{name}' is listed twice; list each parameter once"),
                 );
-                if i == j {
-                    if a != b {
-                        problems.add(
-                            e.at.clone(),
-                            "correlation.parameters",
-                            format!("'{na}' is listed twice"),
-                        );
-                    }
-                    continue;
-                }
+            }
+            continue;
+        }
+        for (a, na) in e.parameters.iter().enumerate() {
+            for (b, nb) in e.parameters.iter().enumerate().skip(a + 1) {
+                let (i, j) = (position(na), position(nb));
                 let v = e.matrix[a][b];
-                match &given[i][j] {
-                    Some((old, at)) if *old != v => problems.add(
-                        e.at.clone(),
-                        "correlation",
-                        format!("the pair ({na}, {nb}) is given {v} here but {old} at {at}"),
-                    ),
+                match &sources[i][j] {
+                    Some(at) if at.file == e.at.file => {
+                        if matrix[i][j] != v {
+                            problems.add(
+                                e.at.clone(),
+                                "correlation",
+                                format!(
+                                    "the pair ({na}, {nb}) is given {v} here but {} at {at}; give each pair once per file",
+                                    matrix[i][j]
+                                ),
+                            );
+                        }
+                    }
+                    // Never named, or named by an ancestor: this file's value wins.
                     _ => {
-                        given[i][j] = Some((v, e.at.clone()));
                         matrix[i][j] = v;
+                        matrix[j][i] = v;
+                        sources[i][j] = Some(e.at.clone());
+                        sources[j][i] = Some(e.at.clone());
                     }
                 }
             }
@@ -181,6 +203,7 @@ pub(super) fn combine_correlations(entries: &[CorrelationEntry], problems: &mut 
         parameters: names,
         matrix,
         locations,
+        sources,
     })
 }
 

@@ -109,6 +109,7 @@ pub fn read(doc: &Table, path: &Path) -> Result<Scenario, Error> {
         claims: Vec::new(),
         groups: Vec::new(),
         correlation: None,
+        notes: Vec::new(),
     };
     let mut correlations: Vec<CorrelationEntry> = Vec::new();
 
