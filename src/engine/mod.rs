@@ -177,6 +177,8 @@ pub struct RunResult {
     pub warnings: Vec<String>,
     /// Target and achieved Spearman correlation of each correlated pair.
     pub correlations: Vec<AchievedCorrelation>,
+    /// Whether the `[[correlation]]` matrix had to be repaired (Higham 2002).
+    pub correlation_repaired: bool,
 }
 
 /// A rank correlation asked for in `[[correlation]]`, and what the run achieved.

@@ -250,6 +250,7 @@ impl RunState {
             }
         }
         let sampler: Sampler = design.sampler();
+        let correlation_repaired = design.correlator.as_ref().is_some_and(|c| c.original.is_some());
         Ok(RunResult {
             iterations: done,
             convergence,
@@ -261,6 +262,7 @@ impl RunState {
             sampler,
             warnings,
             correlations,
+            correlation_repaired,
         })
     }
 }

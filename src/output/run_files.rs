@@ -236,7 +236,7 @@ pub fn write_run(
         extra.push((format!("spearman_achieved:{}:{}", c.a, c.b), c.achieved.to_string()));
     }
     if !result.correlations.is_empty() {
-        extra.push(("correlation_repaired".into(), (!result.warnings.is_empty()).to_string()));
+        extra.push(("correlation_repaired".into(), result.correlation_repaired.to_string()));
     }
     let nonfinite = metrics
         .iter()
