@@ -1,9 +1,13 @@
 //! The `cradle` binary: a table of contents. Parse the command line, hand it
 //! to the command's file in `commands/`, and map errors to exit codes:
-//! 0 success, 2 bad input (scenario, arguments, output location), 1 anything else.
+//! 0 success, 2 bad input (scenario, arguments, an output file or directory
+//! that cannot be written), 1 anything else (including a full or failing
+//! stdout; a closed stdout pipe ends quietly with 0). SIGINT, SIGTERM and
+//! SIGHUP exit with 128 + the signal number (`interrupt`).
 
 mod cli;
 mod commands;
+mod interrupt;
 mod terminal;
 
 use std::process::ExitCode;
@@ -13,6 +17,7 @@ use clap::Parser;
 use crate::cli::{Cli, Cmd};
 
 fn main() -> ExitCode {
+    interrupt::install();
     let cli = Cli::parse();
     let outcome = match cli.cmd {
         Cmd::Check { scenario } => commands::check::run(&scenario),
@@ -20,10 +25,19 @@ fn main() -> ExitCode {
         Cmd::Sensitivity(args) => commands::sensitivity::run(args),
         Cmd::Compare(args) => commands::compare::run(args),
     };
+    // After a signal the handler ends the process with the signal's code;
+    // an error caused by its clean-up is not worth reporting.
+    interrupt::wait_if_stopping();
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("error: {err:#}");
+            if err
+                .downcast_ref::<terminal::StdoutError>()
+                .is_some_and(terminal::StdoutError::is_closed_pipe)
+            {
+                return ExitCode::SUCCESS;
+            }
+            terminal::error(&err);
             ExitCode::from(exit_code(&err))
         }
     }

@@ -11,6 +11,6 @@ use crate::terminal;
 pub fn run(path: &Path) -> anyhow::Result<()> {
     let scenario = super::load(path)?;
     let model = Model::compile(&scenario);
-    print!("{}", terminal::base_case_table(&scenario, &model));
+    terminal::print(&terminal::base_case_table(&scenario, &model))?;
     Ok(())
 }
