@@ -57,8 +57,10 @@ impl DirLock {
             if !still_at(&file, &path) {
                 continue;
             }
-            file.set_len(0).map_err(write_error)?;
-            writeln!(file, "{}", std::process::id()).map_err(write_error)?;
+            // The pid only names the holder in another process's error: a
+            // failure to write it (a full disk) is not this run's problem.
+            let _ = file.set_len(0);
+            let _ = writeln!(file, "{}", std::process::id());
             return Ok(DirLock { file, path });
         }
         Err(write_error(std::io::Error::other(

@@ -117,6 +117,11 @@ impl AbandonHandle {
         let mut shared = lock_shared(&self.0);
         let abandoned = shared.abandon();
         if abandoned {
+            // As `DirLock::release_and_remove` does; the lock itself goes
+            // with the process, which is about to exit.
+            if cfg!(unix) {
+                let _ = std::fs::remove_file(shared.dir.join(LOCK_FILE));
+            }
             shared.remove_created();
         }
         abandoned
