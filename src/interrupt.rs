@@ -47,6 +47,7 @@ pub fn wait_if_stopping() {
 
 /// What the handler thread does with the first signal: abandon the active
 /// set, say so, and exit with 128 + `signal`.
+#[cfg_attr(not(unix), allow(dead_code))]
 fn stop(signal: i32) -> ! {
     STOPPING.store(true, Ordering::SeqCst);
     let handle = ACTIVE.lock().unwrap_or_else(|p| p.into_inner()).take();

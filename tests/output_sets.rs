@@ -83,7 +83,10 @@ fn stable_run_csv(bytes: &[u8]) -> String {
 
 fn seed_of(set: &BTreeMap<String, Vec<u8>>) -> u64 {
     let run = String::from_utf8_lossy(&set["run.csv"]).into_owned();
-    let line = run.lines().find(|l| l.starts_with("seed,")).expect("run.csv has a seed");
+    let line = run
+        .lines()
+        .find(|l| l.starts_with("seed,"))
+        .expect("run.csv has a seed");
     line[5..].parse().unwrap()
 }
 
@@ -132,9 +135,10 @@ fn assert_one_complete_run_set(dir: &Path, others: &[&str]) {
 
 /// Whether a commit was cut short in `dir` (a staging directory with a journal).
 fn commit_under_way(dir: &Path) -> bool {
-    std::fs::read_dir(dir).unwrap().flatten().any(|e| {
-        e.file_name().to_string_lossy().starts_with(STAGING_PREFIX) && e.path().join(".journal").exists()
-    })
+    std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .any(|e| e.file_name().to_string_lossy().starts_with(STAGING_PREFIX) && e.path().join(".journal").exists())
 }
 
 /// Wait until `child` is writing samples.csv in its staging directory
@@ -183,7 +187,8 @@ fn concurrent_runs_into_one_directory_leave_one_complete_set() {
         let outs = [a.wait_with_output().unwrap(), b.wait_with_output().unwrap()];
         for o in &outs {
             assert!(
-                o.status.success() || (o.status.code() == Some(2) && stderr(o).contains("in use by another cradle process")),
+                o.status.success()
+                    || (o.status.code() == Some(2) && stderr(o).contains("in use by another cradle process")),
                 "{:?}: {}",
                 o.status,
                 stderr(o)
@@ -266,6 +271,33 @@ fn sigint_and_sigterm_leave_the_previous_set_and_no_temporary_file() {
     signal(&child, "TERM");
     assert_eq!(child.wait().unwrap().code(), Some(143));
     assert!(!root.path().join("new").exists());
+
+    // A command busy computing (no file open yet, no observer to stop it)
+    // is abandoned all the same.
+    let mut c = cradle();
+    c.arg("sensitivity")
+        .arg(headline())
+        .args(["--method", "sobol", "-n", "1048576", "-q", "-o"])
+        .arg(&dir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    let child = c.spawn().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while !std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .any(|e| e.file_name().to_string_lossy().starts_with(STAGING_PREFIX))
+    {
+        assert!(Instant::now() < deadline, "no staging directory appeared");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    signal(&child, "INT");
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(130), "{}", stderr(&o));
+    assert!(
+        snapshot(&dir) == before,
+        "an interrupted sensitivity run changed the directory"
+    );
 }
 
 #[test]
@@ -360,7 +392,11 @@ fn bad_arguments_leave_the_directory_untouched_and_create_none() {
     let root = tempfile::tempdir().unwrap();
     let dir = root.path().join("D");
     let mut setup = cradle();
-    setup.arg("run").arg(headline()).args(["-n", "2000", "-q", "-o"]).arg(&dir);
+    setup
+        .arg("run")
+        .arg(headline())
+        .args(["-n", "2000", "-q", "-o"])
+        .arg(&dir);
     assert!(output(setup).status.success());
     let mut setup = cradle();
     setup
@@ -385,7 +421,18 @@ fn bad_arguments_leave_the_directory_untouched_and_create_none() {
     let headline = headline();
     let headline = headline.to_str().unwrap();
     let cases: Vec<Vec<&str>> = vec![
-        vec!["sensitivity", headline, "--method", "all", "--levels", "3", "-n", "256", "--bootstrap", "20"],
+        vec![
+            "sensitivity",
+            headline,
+            "--method",
+            "all",
+            "--levels",
+            "3",
+            "-n",
+            "256",
+            "--bootstrap",
+            "20",
+        ],
         vec!["sensitivity", headline, "--method", "prcc", "-n", "0"],
         vec!["sensitivity", headline, "--method", "morris", "--trajectories", "1"],
         vec!["sensitivity", fixed.to_str().unwrap(), "--method", "sobol"],
@@ -458,11 +505,17 @@ fn an_output_that_cannot_be_written_exits_2_naming_the_file_and_the_cause_once()
     // The directory cannot be made.
     let blocker = common::write(root.path(), "file", "x");
     let mut c = cradle();
-    c.arg("run").arg(headline()).args(["-n", "2000", "-q", "-o"]).arg(blocker.join("sub"));
+    c.arg("run")
+        .arg(headline())
+        .args(["-n", "2000", "-q", "-o"])
+        .arg(blocker.join("sub"));
     let o = output(c);
     let text = stderr(&o);
     assert_eq!(o.status.code(), Some(2), "{text}");
-    assert!(text.contains(&format!("cannot write {}", blocker.join("sub").display())), "{text}");
+    assert!(
+        text.contains(&format!("cannot write {}", blocker.join("sub").display())),
+        "{text}"
+    );
     assert_eq!(text.matches("os error").count(), 1, "{text}");
 
     // A directory stands where a file of the set goes: nothing of the old set changes.
@@ -481,7 +534,10 @@ fn an_output_that_cannot_be_written_exits_2_naming_the_file_and_the_cause_once()
     let o = output(c);
     let text = stderr(&o);
     assert_eq!(o.status.code(), Some(2), "{text}");
-    assert!(text.contains(&dir.join("quantiles.csv").display().to_string()), "{text}");
+    assert!(
+        text.contains(&dir.join("quantiles.csv").display().to_string()),
+        "{text}"
+    );
     assert!(snapshot(&dir) == before);
 }
 
@@ -570,7 +626,10 @@ fn every_csv_has_its_header_even_with_no_rows() {
     let root = tempfile::tempdir().unwrap();
     let ishigami = common::repo("scenarios/validation/ishigami.toml");
     let mut c = cradle();
-    c.arg("run").arg(&ishigami).args(["-n", "2000", "-q", "-o"]).arg(root.path());
+    c.arg("run")
+        .arg(&ishigami)
+        .args(["-n", "2000", "-q", "-o"])
+        .arg(root.path());
     let o = output(c);
     assert!(o.status.success(), "{}", stderr(&o));
     let breakdown = std::fs::read_to_string(root.path().join("breakdown.csv")).unwrap();
@@ -586,7 +645,10 @@ fn every_csv_has_its_header_even_with_no_rows() {
         let text = String::from_utf8(bytes).unwrap();
         let first = text.lines().next().unwrap_or_default();
         assert!(
-            !first.is_empty() && first.split(',').all(|h| h.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')),
+            !first.is_empty()
+                && first
+                    .split(',')
+                    .all(|h| h.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')),
             "{name} starts with '{first}', not a header"
         );
     }

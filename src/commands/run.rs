@@ -71,9 +71,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
         ));
     }
     if !args.quiet {
-        terminal::print(&terminal::run_table(
-            &scenario, &model, &result, elapsed_s, &out_dir,
-        ))?;
+        terminal::print(&terminal::run_table(&scenario, &model, &result, elapsed_s, &out_dir))?;
     }
     Ok(())
 }

@@ -79,9 +79,7 @@ pub fn write_csv<R: Serialize + Default>(
     let mut file = set.create(name)?;
     let path = file.target().to_path_buf();
     {
-        let mut w = csv::WriterBuilder::new()
-            .has_headers(false)
-            .from_writer(file.writer());
+        let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(file.writer());
         w.write_byte_record(&header::<R>())
             .map_err(|e| Error::csv(path.clone(), e))?;
         for row in rows {

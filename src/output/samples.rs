@@ -23,9 +23,7 @@ impl SampleWriter {
         header.extend(model.outputs[..model.n_metrics].iter().map(|m| m.name.clone()));
         let path = file.target().to_path_buf();
         let mut writer = csv::Writer::from_writer(file.writer());
-        writer
-            .write_record(&header)
-            .map_err(|e| Error::csv(path.clone(), e))?;
+        writer.write_record(&header).map_err(|e| Error::csv(path.clone(), e))?;
         writer.flush().map_err(|source| Error::Write { path, source })?;
         drop(writer);
         Ok(SampleWriter { file })
