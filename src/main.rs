@@ -10,6 +10,7 @@ mod commands;
 mod interrupt;
 mod terminal;
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -18,7 +19,10 @@ use crate::cli::{Cli, Cmd};
 
 fn main() -> ExitCode {
     interrupt::install();
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return clap_exit(&e),
+    };
     let outcome = match cli.cmd {
         Cmd::Check { scenario } => commands::check::run(&scenario),
         Cmd::Run(args) => commands::run::run(args),
@@ -39,6 +43,24 @@ fn main() -> ExitCode {
             }
             terminal::error(&err);
             ExitCode::from(exit_code(&err))
+        }
+    }
+}
+
+/// A usage error (exit 2, on stderr) or `--help`/`--version` (exit 0, on
+/// stdout). Help into a pipe or a file goes through `terminal::print`, so a
+/// closed pipe and a full disk are handled as for any other output.
+fn clap_exit(e: &clap::Error) -> ExitCode {
+    if e.use_stderr() || std::io::stdout().is_terminal() {
+        let _ = e.print();
+        return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
+    }
+    match terminal::print(&e.render().to_string()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) if err.is_closed_pipe() => ExitCode::SUCCESS,
+        Err(err) => {
+            terminal::error(&anyhow::Error::new(err));
+            ExitCode::from(1)
         }
     }
 }

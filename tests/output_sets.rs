@@ -463,6 +463,7 @@ fn bad_arguments_leave_the_directory_untouched_and_create_none() {
 fn a_closed_stdout_ends_quietly_and_a_full_one_is_an_error() {
     let root = tempfile::tempdir().unwrap();
     for args in [
+        vec!["--help".to_string()],
         vec!["check".to_string(), headline().display().to_string()],
         vec![
             "run".to_string(),
