@@ -94,6 +94,22 @@ fn remove_empty(dirs: &[PathBuf]) {
 
 /// The files of one command in one output directory, written into a
 /// staging directory and swapped in together by [`OutputSet::commit`].
+///
+/// ```
+/// use cradle::output::{OutputSet, write_csv};
+/// # let dir = tempfile::tempdir().unwrap();
+/// # let dir = dir.path();
+/// #[derive(serde::Serialize, Default)]
+/// struct Row {
+///     x: f64,
+/// }
+/// let mut set = OutputSet::open(dir, &["a.csv", "b.csv"])?;
+/// write_csv(&mut set, "a.csv", [Row { x: 1.0 }])?;
+/// assert!(!dir.join("a.csv").exists()); // nothing lands before the commit
+/// set.commit()?; // a.csv lands; a b.csv of an earlier set would be removed
+/// assert_eq!(std::fs::read_to_string(dir.join("a.csv")).unwrap(), "x\n1.0\n");
+/// # Ok::<(), cradle::Error>(())
+/// ```
 #[derive(Debug)]
 pub struct OutputSet {
     dir: PathBuf,
