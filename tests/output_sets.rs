@@ -240,6 +240,7 @@ fn a_run_killed_at_random_moments_leaves_one_complete_set() {
 }
 
 /// Send `signal` (e.g. "INT") to `child` with kill(1).
+#[cfg(unix)]
 fn signal(child: &Child, signal: &str) {
     let status = Command::new("kill")
         .arg(format!("-{signal}"))
