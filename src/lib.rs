@@ -23,6 +23,9 @@
 //! - compare: [`compare::compare_on`], written by
 //!   [`output::comparison::write_comparison`].
 //!
+//! Each command's files are one [`output::OutputSet`]: opened and locked on
+//! the output directory before the work, committed after it, all or nothing.
+//!
 //! ```
 //! use cradle::{Model, RunConfig, Scenario, engine};
 //! # let dir = tempfile::tempdir().unwrap();

@@ -12,6 +12,6 @@ pub fn run(path: &Path) -> anyhow::Result<()> {
     let scenario = super::load(path)?;
     super::show_notes(&scenario, false);
     let model = Model::compile(&scenario);
-    print!("{}", terminal::base_case_table(&scenario, &model));
+    terminal::print(&terminal::base_case_table(&scenario, &model))?;
     Ok(())
 }
