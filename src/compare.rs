@@ -9,8 +9,8 @@
 //! interval of a difference is much narrower than the intervals of the two
 //! scenarios it separates.
 
-use crate::chunk::{CHUNK_SIZE, Merge, Reduction, chunk_count};
-use crate::engine::{RunConfig, output_slice, run_chunks, thread_pool};
+use crate::chunk::{CHUNK_SIZE, Merge, Reduction, chunk_count, first_iteration};
+use crate::engine::{Observer, RunConfig, Silent, output_slice, run_chunks, thread_pool};
 use crate::error::{Error, Result};
 use crate::model::{Model, Workspace};
 use crate::sampling::{Design, Sampler};
@@ -73,6 +73,17 @@ pub fn compare(models: &[(String, &Model)], cfg: &RunConfig) -> Result<Compariso
 /// Run `models` (label, model) on common random numbers on `pool`
 /// (`cfg.threads` is not read).
 pub fn compare_on(models: &[(String, &Model)], cfg: &RunConfig, pool: &rayon::ThreadPool) -> Result<Comparison> {
+    compare_with(models, cfg, pool, &mut Silent)
+}
+
+/// [`compare_on`], telling `observer` after each wave of chunks how many of
+/// the `cfg.iterations` iterations (of every scenario) are done.
+pub fn compare_with(
+    models: &[(String, &Model)],
+    cfg: &RunConfig,
+    pool: &rayon::ThreadPool,
+    observer: &mut dyn Observer,
+) -> Result<Comparison> {
     if models.is_empty() {
         return Err(Error::Config("compare needs at least one scenario".into()));
     }
@@ -154,11 +165,12 @@ pub fn compare_on(models: &[(String, &Model)], cfg: &RunConfig, pool: &rayon::Th
             }
             ChunkMoments { levels, differences }
         },
-        |chunks, _chunks_done, _states| {
+        |chunks, chunks_done, _states| {
             for chunk in chunks {
                 reduction.push(next, chunk);
                 next += 1;
             }
+            observer.progress(first_iteration(chunks_done).min(cfg.iterations), cfg.iterations);
             Ok(false)
         },
     )?;

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use cradle::compare::compare_on;
+use cradle::compare::compare_with;
 use cradle::engine::RunConfig;
 use cradle::output;
 use cradle::output::comparison::COMPARISON_FILES;
@@ -39,15 +39,24 @@ pub fn run(args: CompareArgs) -> anyhow::Result<()> {
     let pool = super::pool(args.threads)?;
     let mut set = super::open_set(&out_dir, &COMPARISON_FILES)?;
     let start = Instant::now();
-    let comparison = compare_on(&labelled, &config, &pool)?;
+    let mut observer = terminal::RunObserver::new(args.quiet, "compare", None);
+    let comparison = compare_with(&labelled, &config, &pool, &mut observer);
+    observer.finish();
+    let comparison = comparison?;
     output::comparison::write_comparison(&mut set, &comparison)?;
-    set.commit()?;
+    let written = set.commit()?;
     if !args.quiet {
-        terminal::print(&terminal::compare_table(
-            &comparison,
-            start.elapsed().as_secs_f64(),
-            &out_dir,
-        ))?;
+        // A metric's label and unit from the first scenario that has it.
+        let labels = |metric: &str| {
+            scenarios
+                .iter()
+                .find(|s| s.metric_names().iter().any(|m| m == metric))
+                .unwrap_or(&scenarios[0])
+                .metric_label(metric)
+        };
+        let mut text = terminal::compare_table(&comparison, &labels, start.elapsed().as_secs_f64());
+        text.push_str(&terminal::wrote(&out_dir, &written));
+        terminal::print(&text)?;
     }
     Ok(())
 }

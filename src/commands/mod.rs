@@ -6,6 +6,7 @@
 
 pub mod check;
 pub mod compare;
+pub mod report;
 pub mod run;
 pub mod sensitivity;
 

@@ -46,7 +46,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
     } else {
         None
     };
-    let mut observer = terminal::RunObserver::new(args.quiet, samples);
+    let mut observer = terminal::RunObserver::new(args.quiet, "run", samples);
     let start = Instant::now();
     let result = engine::run_on(&model, &config, &pool, &mut observer)?;
     let elapsed_s = start.elapsed().as_secs_f64();
@@ -61,7 +61,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
         samples: args.samples,
     };
     output::write_run(&mut set, &scenario, &model, &result, &info)?;
-    set.commit()?;
+    let written = set.commit()?;
     for warning in &result.warnings {
         terminal::warn(warning);
     }
@@ -72,7 +72,10 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
         ));
     }
     if !args.quiet {
-        terminal::print(&terminal::run_table(&scenario, &model, &result, elapsed_s, &out_dir))?;
+        let precision = config.precision.as_ref().map(|p| (p, config.iterations));
+        let mut text = terminal::run_table(&scenario, &model, &result, elapsed_s, precision);
+        text.push_str(&terminal::wrote(&out_dir, &written));
+        terminal::print(&text)?;
     }
     Ok(())
 }

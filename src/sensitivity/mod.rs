@@ -27,7 +27,7 @@ use crate::error::Result;
 use crate::model::Model;
 use crate::scenario::Scenario;
 pub use analysis::{
-    DEFAULT_PRCC_ITERATIONS, DEFAULT_SOBOL_SAMPLES, Method, SensitivityConfig, SensitivityResult, analyse,
+    DEFAULT_PRCC_ITERATIONS, DEFAULT_SOBOL_SAMPLES, Method, SensitivityConfig, SensitivityResult, analyse, analyse_with,
 };
 
 /// An input factor: one uncertain parameter, or a `[[group]]` of them.

@@ -1,0 +1,208 @@
+//! `cradle report SCENARIO [--compare VARIANT.toml ...]`: the whole stress
+//! test of a claim in one command: report.html, report.md, figures/*.svg and
+//! every CSV of `run`, `sensitivity` and `compare`, in one directory.
+
+use std::path::Path;
+use std::time::Instant;
+
+use anyhow::Context;
+
+use cradle::output::RunInfo;
+use cradle::report::{self, Report, ReportConfig, ReportInfo, Stage};
+use cradle::sensitivity::{Method, sobol::round_to_power_of_two};
+use cradle::{Error, Model, Scenario};
+
+use crate::cli::ReportArgs;
+use crate::terminal::{self, progress::Counting};
+
+/// The command line as it would be typed again: `cradle` and each argument,
+/// quoted for a POSIX shell where it needs it.
+pub fn command_line(args: impl IntoIterator<Item = String>) -> String {
+    let quote = |a: &str| {
+        let plain = !a.is_empty() && a.chars().all(|c| c.is_ascii_alphanumeric() || "-_./=,:+@%".contains(c));
+        if plain {
+            a.to_string()
+        } else {
+            format!("'{}'", a.replace('\'', r"'\''"))
+        }
+    };
+    let mut words = vec!["cradle".to_string()];
+    words.extend(args.into_iter().skip(1).map(|a| quote(&a)));
+    words.join(" ")
+}
+
+/// Now, in UTC, to the second (RFC 3339).
+fn now() -> String {
+    humantime::format_rfc3339_seconds(std::time::SystemTime::now())
+        .to_string()
+        .replace('T', " ")
+        .replace('Z', " UTC")
+}
+
+/// Run the command.
+pub fn run(args: ReportArgs) -> anyhow::Result<()> {
+    let scenario = super::load(&args.scenario)?;
+    super::show_notes(&scenario, args.quiet);
+    let variants: Vec<Scenario> = args
+        .compare
+        .iter()
+        .map(|p| super::load(p))
+        .collect::<anyhow::Result<_>>()?;
+    for v in &variants {
+        super::show_notes(v, args.quiet);
+    }
+    let model = Model::compile(&scenario);
+    let variant_models: Vec<Model> = variants.iter().map(Model::compile).collect();
+    let mut config = ReportConfig::for_scenario(&scenario);
+    if let Some(n) = args.iterations {
+        config.iterations = n;
+    }
+    if let Some(s) = args.seed {
+        config.seed = s;
+    }
+    if let Some(s) = args.sampler {
+        config.sampler = s.into();
+    }
+    if let Some(n) = args.sobol_samples {
+        if n == 0 {
+            return Err(Error::Config("--sobol-samples must be at least 1".into()).into());
+        }
+        let rounded = round_to_power_of_two(n as usize) as u64;
+        if rounded != n && !args.quiet {
+            terminal::note(&format!(
+                "Sobol base sample size rounded up from {n} to {rounded} (a power of two keeps the Sobol points balanced)"
+            ));
+        }
+        config.sobol_samples = rounded;
+    }
+    if let Some(n) = args.prcc_iterations {
+        if n < 10 {
+            return Err(Error::Config("--prcc-iterations must be at least 10".into()).into());
+        }
+        config.prcc_iterations = n;
+    }
+    config.bootstrap = args.bootstrap;
+    config.metric = args.metric.clone();
+    if config.iterations == 0 {
+        return Err(Error::Config("-n/--iterations must be at least 1".into()).into());
+    }
+    if let Some(m) = &config.metric {
+        model.metric_index(m)?;
+    }
+
+    let out_dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| super::default_out(&args.scenario).join("report"));
+    let pool = super::pool(args.threads)?;
+    let mut set = super::open_set(&out_dir, &report::report_files())?;
+    let figure_names = report::figure_files(&model);
+    let figure_refs: Vec<&str> = figure_names.iter().map(String::as_str).collect();
+    let mut figures = super::open_set(&out_dir.join(report::FIGURES_DIR), &figure_refs)?;
+
+    let start = Instant::now();
+    let pairs: Vec<(&Scenario, &Model)> = variants.iter().zip(&variant_models).collect();
+    let mut progress = terminal::Progress::new(args.quiet);
+    let analyses = report::analyse(&scenario, &model, &pairs, &config, &pool, &mut |stage, done, total| {
+        let counting = match stage {
+            Stage::Run | Stage::Compare | Stage::Sensitivity(Method::Prcc) => Counting::Iterations,
+            Stage::Sensitivity(_) => Counting::Steps,
+        };
+        progress.update(stage.name(), counting, done, total);
+    });
+    progress.finish();
+    let analyses = analyses?;
+    if !args.quiet {
+        for note in &analyses.sensitivity.notes {
+            terminal::note(note);
+        }
+    }
+    for warning in analyses.run.warnings.iter().chain(&analyses.sensitivity.warnings) {
+        terminal::warn(warning);
+    }
+    let variant_refs: Vec<&Scenario> = variants.iter().collect();
+    let info = ReportInfo {
+        command_line: command_line(std::env::args()),
+        date: now(),
+    };
+    let page = Report {
+        scenario: &scenario,
+        model: &model,
+        variants: &variant_refs,
+        config: &config,
+        analyses: &analyses,
+        info: &info,
+    };
+    let run_info = RunInfo {
+        sampler: config.sampler.name().into(),
+        precision: None,
+        iterations_cap: config.iterations,
+        elapsed_s: analyses.elapsed_s[0],
+        samples: false,
+    };
+    report::write_report(&mut set, &mut figures, &page, &run_info)?;
+    // The figures land first and report.html last: a new report.html means
+    // the whole report is in place.
+    let mut written = figures.commit().context("writing the figures")?;
+    written.extend(set.commit()?);
+    if !args.quiet {
+        terminal::print(&summary(&page, &out_dir, &written, start.elapsed().as_secs_f64()))?;
+    }
+    Ok(())
+}
+
+/// What the terminal shows at the end: the verdict and where the files are.
+fn summary(page: &Report<'_>, dir: &Path, written: &[std::path::PathBuf], elapsed_s: f64) -> String {
+    let a = page.analyses;
+    let mut text = terminal::wrap(
+        &format!(
+            "{}: report in {:.1} s (run {} iterations, Sobol N = {}, PRCC {} iterations{}).",
+            page.scenario.name,
+            elapsed_s,
+            cradle::report::format::grouped(a.run.iterations as f64, 0),
+            cradle::report::format::grouped(page.config.sobol_samples as f64, 0),
+            cradle::report::format::grouped(page.config.prcc_iterations as f64, 0),
+            a.comparison
+                .as_ref()
+                .map_or_else(String::new, |c| format!(", {} scenarios compared", c.scenarios.len()))
+        ),
+        0,
+    );
+    let k = page.metric_index();
+    let label = page.label(&a.metric);
+    let stats = &a.run.outputs[k];
+    let row = cradle::stats::summarise(stats, page.model.outputs[k].claim);
+    let v = cradle::report::page::show_all(&label, &[row.mean, row.percentiles[0], row.percentiles[6]]);
+    let mut verdict = format!("{}: mean {}, 95% range {} to {}", label.label, v[0], v[1], v[2]);
+    if let (Some(p), Some(c)) = (row.prob_meets_claim, page.model.outputs[k].claim) {
+        verdict.push_str(&format!(
+            "; P(≥ {}) = {}",
+            cradle::report::page::show(&label, c),
+            cradle::report::format::probability(p)
+        ));
+    }
+    text.push_str(&terminal::wrap(&format!("{verdict}."), 2));
+    text.push_str(&terminal::wrap(
+        &format!(
+            "Open {} in a browser; report.md has the same findings.",
+            dir.join(report::REPORT_HTML).display()
+        ),
+        2,
+    ));
+    text.push_str(&terminal::wrote(dir, written));
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_command_line_is_quoted_for_a_shell() {
+        let args = ["target/release/cradle", "report", "a b.toml", "--seed", "1", "it's"];
+        assert_eq!(
+            command_line(args.iter().map(|s| s.to_string())),
+            r"cradle report 'a b.toml' --seed 1 'it'\''s'"
+        );
+    }
+}
