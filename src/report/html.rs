@@ -25,7 +25,7 @@ figure svg { display: block; width: 100%; height: auto; max-width: 720px; }
 figcaption { font-size: 0.88em; color: #333; margin-top: 0.3em; }
 table { border-collapse: collapse; width: 100%; margin: 0.8em 0; font-size: 0.88em; }
 caption { text-align: left; font-weight: bold; padding-bottom: 0.3em; }
-th, td { border-bottom: 1px solid #ccc; padding: 0.25em 0.4em; vertical-align: top; }
+th, td { border-bottom: 1px solid #ccc; padding: 0.25em 0.4em; vertical-align: top; overflow-wrap: anywhere; }
 th { text-align: left; border-bottom: 2px solid #333; }
 td.num, th.num { text-align: right; white-space: nowrap; }
 tr { break-inside: avoid; page-break-inside: avoid; }

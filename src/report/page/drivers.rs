@@ -162,21 +162,44 @@ pub fn section(r: &Report<'_>) -> Result<Vec<Block>> {
             })
             .cloned()
             .collect();
-        let flips = relevant.iter().filter(|t| t.switching_value.is_some()).count();
-        let inside = relevant
+        let (flip, never): (Vec<ThresholdRow>, Vec<ThresholdRow>) =
+            relevant.into_iter().partition(|t| t.switching_value.is_some());
+        let inside = flip
             .iter()
             .filter(|t| {
                 t.quantile_of_switching_value
                     .is_some_and(|q| (PLAUSIBLE.0..=PLAUSIBLE.1).contains(&q))
             })
             .count();
-        out.push(paragraph(vec![text(format!(
-            "Switching values (HM Treasury Green Book): {} of the {} input–target pairs below can flip the conclusion on their own; for {} the switching value lies inside the input's 5–95% range.",
-            flips,
-            relevant.len(),
-            inside
-        ))]));
-        if let Some(table) = switching_table(r, &relevant) {
+        let mut sentence = format!(
+            "Switching values (HM Treasury Green Book): the value an input must take, alone, for the conclusion to flip. {} can flip it within its range; for {} the switching value lies between its {} and {} percentiles.",
+            super::plural(flip.len(), "input–target pair", "input–target pairs"),
+            inside,
+            percentile_name(PLAUSIBLE.0),
+            percentile_name(PLAUSIBLE.1)
+        );
+        // Targets no input can reach are a sentence, not rows of "none".
+        let mut targets: Vec<(String, f64)> = Vec::new();
+        for t in &never {
+            if !targets.iter().any(|(m, v)| *m == t.metric && *v == t.target) {
+                targets.push((t.metric.clone(), t.target));
+            }
+        }
+        for (metric, target) in targets {
+            let l = r.label(&metric);
+            let count = never
+                .iter()
+                .filter(|t| t.metric == metric && t.target == target)
+                .count();
+            sentence.push_str(&format!(
+                " No value within its range of {} brings {} to {}.",
+                super::plural(count, "input", "inputs"),
+                in_sentence(&l.label),
+                show_all(&l, &[target])[0]
+            ));
+        }
+        out.push(paragraph(vec![text(sentence)]));
+        if let Some(table) = switching_table(r, &flip) {
             out.push(table);
         }
     }
