@@ -8,15 +8,20 @@
 use crate::dist::{Dist, Range};
 use crate::report::format::{grouped, number};
 
-/// `x` as written: the shortest decimal that reads back to it, with its
-/// integer part grouped in threes (7,562.5; 0.15; −3).
+/// `x` as written: the shortest decimal that reads back to it at 12
+/// significant figures (so that a value computed as exp(ln 7000) =
+/// 6999.999999999999 reads 7,000), with its integer part grouped in threes
+/// (7,562.5; 0.15; −3).
 pub fn exact(x: f64) -> String {
     if !x.is_finite() {
         return number(x);
     }
-    let text = format!("{}", x.abs());
+    // Through scientific notation at 12 significant figures and back: the
+    // shortest decimal of the rounded value.
+    let rounded: f64 = format!("{:.11e}", x.abs()).parse().unwrap_or(x.abs());
+    let text = format!("{rounded}");
     let decimals = text.split_once('.').map_or(0, |(_, f)| f.len());
-    let body = grouped(x.abs(), decimals);
+    let body = grouped(rounded, decimals);
     if x < 0.0 && body.chars().any(|c| c.is_ascii_digit() && c != '0') {
         format!("{}{body}", crate::report::format::MINUS)
     } else {
@@ -138,5 +143,10 @@ mod tests {
         assert_eq!(exact(-3.0), "−3");
         assert_eq!(exact(1.15e9), "1,150,000,000");
         assert_eq!(exact(0.0), "0");
+        // Floating-point noise from a computed value is not shown.
+        assert_eq!(exact(6999.999999999999), "7,000");
+        assert_eq!(exact(7500.000000000001), "7,500");
+        assert_eq!(exact(0.1 + 0.2), "0.3");
+        assert_eq!(exact(123_456.789_012_3), "123,456.789012");
     }
 }

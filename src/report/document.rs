@@ -45,6 +45,9 @@ pub enum Align {
     Left,
     /// Numbers.
     Right,
+    /// Long text (sources, expressions): left-aligned, given the room the
+    /// other columns leave, wrapped anywhere (a long URL too).
+    Prose,
 }
 
 /// One table row; `flagged` rows are highlighted (HTML) or marked with a

@@ -25,7 +25,10 @@ figure svg { display: block; width: 100%; height: auto; max-width: 720px; }
 figcaption { font-size: 0.88em; color: #333; margin-top: 0.3em; }
 table { border-collapse: collapse; width: 100%; margin: 0.8em 0; font-size: 0.88em; }
 caption { text-align: left; font-weight: bold; padding-bottom: 0.3em; }
-th, td { border-bottom: 1px solid #ccc; padding: 0.25em 0.4em; vertical-align: top; overflow-wrap: anywhere; }
+th, td { border-bottom: 1px solid #ccc; padding: 0.25em 0.4em; vertical-align: top; }
+td code { white-space: nowrap; }
+th.prose, td.prose { width: 40%; overflow-wrap: anywhere; }
+td.prose code { white-space: normal; }
 th { text-align: left; border-bottom: 2px solid #333; }
 td.num, th.num { text-align: right; white-space: nowrap; }
 tr { break-inside: avoid; page-break-inside: avoid; }
@@ -114,26 +117,27 @@ fn block_html(block: &Block, ids: &mut Ids, out: &mut String) {
     }
 }
 
+/// The class attribute of a column's cells.
+fn column_class(align: Option<&Align>) -> &'static str {
+    match align {
+        Some(Align::Right) => " class=\"num\"",
+        Some(Align::Prose) => " class=\"prose\"",
+        _ => "",
+    }
+}
+
 fn table_html(t: &Table, out: &mut String) {
     out.push_str("<table>\n");
     out.push_str(&format!("<caption>{}</caption>\n<thead><tr>", escape(&t.caption)));
     for (k, h) in t.header.iter().enumerate() {
-        let class = if t.align.get(k) == Some(&Align::Right) {
-            " class=\"num\""
-        } else {
-            ""
-        };
+        let class = column_class(t.align.get(k));
         out.push_str(&format!("<th scope=\"col\"{class}>{}</th>", escape(h)));
     }
     out.push_str("</tr></thead>\n<tbody>\n");
     for row in &t.rows {
         out.push_str(if row.flagged { "<tr class=\"flagged\">" } else { "<tr>" });
         for (k, cell) in row.cells.iter().enumerate() {
-            let class = if t.align.get(k) == Some(&Align::Right) {
-                " class=\"num\""
-            } else {
-                ""
-            };
+            let class = column_class(t.align.get(k));
             out.push_str(&format!("<td{class}>"));
             inlines_html(cell, out);
             out.push_str("</td>");

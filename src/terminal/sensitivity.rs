@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use cradle::Scenario;
-use cradle::report::format::{number, percentile_name, probability};
+use cradle::report::format::{number, percentile_name, percentile_rounded, probability};
 use cradle::report::page::{show, show_all};
 use cradle::sensitivity::SensitivityResult;
 
@@ -107,7 +107,8 @@ pub fn tables(scenario: &Scenario, result: &SensitivityResult, range: (f64, f64)
                         cell(&target, 28),
                         right(&number(r.switching_value.unwrap_or(f64::NAN)), 15),
                         right(
-                            &r.quantile_of_switching_value.map_or_else(String::new, percentile_name),
+                            &r.quantile_of_switching_value
+                                .map_or_else(String::new, percentile_rounded),
                             10
                         )
                     );

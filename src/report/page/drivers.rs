@@ -10,7 +10,7 @@ use crate::error::Result;
 use crate::report::describe::exact;
 use crate::report::document::{Align, Block, Figure, Inline, Row, Table, code, heading, paragraph, strong, text};
 use crate::report::figures::{self, Prcc, SobolIndices, Tornado};
-use crate::report::format::{number, percent, percentile_name};
+use crate::report::format::{number, percent, percentile_name, percentile_rounded};
 use crate::sensitivity::sobol::SobolRow;
 use crate::sensitivity::threshold::ThresholdRow;
 
@@ -57,7 +57,7 @@ fn switching_table(r: &Report<'_>, rows: &[ThresholdRow]) -> Option<Block> {
         let (value, where_, flagged) = match (t.switching_value, t.quantile_of_switching_value) {
             (Some(v), Some(q)) => (
                 exact_short(v),
-                format!("{} percentile", percentile_name(q)),
+                format!("{} percentile", percentile_rounded(q)),
                 (PLAUSIBLE.0..=PLAUSIBLE.1).contains(&q),
             ),
             _ => ("none".to_string(), "outside its range".to_string(), false),

@@ -79,7 +79,7 @@ pub fn section(r: &Report<'_>) -> Vec<Block> {
             Align::Right,
             Align::Right,
             Align::Left,
-            Align::Left,
+            Align::Prose,
         ],
         rows,
         flag_note: Some(
@@ -100,7 +100,7 @@ pub fn section(r: &Report<'_>) -> Vec<Block> {
         out.push(Block::Table(Table {
             caption: "Derived quantities and metrics".into(),
             header: vec!["Name".into(), "Kind".into(), "Expression".into()],
-            align: vec![Align::Left, Align::Left, Align::Left],
+            align: vec![Align::Left, Align::Left, Align::Prose],
             rows: formulas,
             flag_note: None,
         }));
