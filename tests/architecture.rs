@@ -89,7 +89,9 @@ fn crate_paths(text: &str) -> Vec<(usize, String)> {
 fn root_reexports(lib: &str) -> BTreeMap<String, String> {
     let mut map = BTreeMap::new();
     for line in lib.lines() {
-        let Some(rest) = line.trim().strip_prefix("pub use ") else { continue };
+        let Some(rest) = line.trim().strip_prefix("pub use ") else {
+            continue;
+        };
         let Some((module, items)) = rest.trim_end_matches(';').split_once("::") else {
             continue;
         };
@@ -190,7 +192,11 @@ fn library_sources() -> (Vec<(String, String, String)>, Vec<String>) {
         if !modules.contains(&module) {
             modules.push(module.clone());
         }
-        let shown = path.strip_prefix(env!("CARGO_MANIFEST_DIR")).unwrap().display().to_string();
+        let shown = path
+            .strip_prefix(env!("CARGO_MANIFEST_DIR"))
+            .unwrap()
+            .display()
+            .to_string();
         files.push((module, shown, std::fs::read_to_string(&path).unwrap()));
     }
     (files, modules)
@@ -201,7 +207,11 @@ fn imports_only_point_down_the_layers() {
     let lib = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/lib.rs")).unwrap();
     let (files, modules) = library_sources();
     let refs = references(&files, &root_reexports(&lib));
-    assert!(refs.len() > 50, "the scan found only {} references: is it reading src/?", refs.len());
+    assert!(
+        refs.len() > 50,
+        "the scan found only {} references: is it reading src/?",
+        refs.len()
+    );
     let problems = violations(&refs, &modules, LAYERS);
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
