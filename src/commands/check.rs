@@ -10,7 +10,7 @@ use crate::terminal;
 /// Run the command.
 pub fn run(path: &Path) -> anyhow::Result<()> {
     let scenario = super::load(path)?;
-    let model = Model::compile(&scenario);
+    let model = Model::new(&scenario)?;
     print!("{}", terminal::base_case_table(&scenario, &model));
     Ok(())
 }

@@ -13,7 +13,7 @@ use crate::terminal;
 /// Run the command.
 pub fn run(args: RunArgs) -> anyhow::Result<()> {
     let scenario = super::load(&args.scenario)?;
-    let model = Model::compile(&scenario);
+    let model = Model::new(&scenario)?;
     let precision = args
         .precision
         .map(|p| Precision::new(&model, p, args.metric.as_deref()))

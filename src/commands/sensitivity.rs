@@ -29,7 +29,7 @@ fn parse_range(text: &str) -> Result<(f64, f64), Error> {
 /// Run the command.
 pub fn run(args: SensitivityArgs) -> anyhow::Result<()> {
     let scenario = super::load(&args.scenario)?;
-    let model = Model::compile(&scenario);
+    let model = Model::new(&scenario)?;
     let config = SensitivityConfig {
         method: args.method.into(),
         metrics: args.metrics.clone(),
