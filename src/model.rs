@@ -558,13 +558,14 @@ mod base_case {
             return e;
         }
         // Every expression is finite: the value went non-finite in the
-        // model's own arithmetic (a domain's discounted sum, or the
-        // programme's totals).
-        let (i, v) = base
-            .iter()
-            .enumerate()
-            .find(|(_, v)| !v.is_finite())
+        // model's own arithmetic, in a domain's discounted sum (domains come
+        // after the metrics in `outputs`, but feed them, so look there
+        // first) or in the programme's totals.
+        let first = |range: std::ops::Range<usize>| range.into_iter().find(|&i| !base[i].is_finite());
+        let i = first(model.n_metrics..base.len())
+            .or_else(|| first(0..model.n_metrics))
             .expect("diagnose is called only for a non-finite base case");
+        let v = base[i];
         let name = &model.outputs[i].name;
         let fallback = Location {
             file: scenario.path.clone(),
@@ -575,7 +576,7 @@ mod base_case {
                 at: d.at.clone(),
                 key: format!("domain.{}", clip(&d.name)),
                 message: format!(
-                    "its value per child is {v} at the base case, although its expressions are finite there: the discounted sum over ages [{}, {}) overflows; check growth and fade",
+                    "its value per child is {v} at the base case, although its expressions are finite there: its discounted sum over ages [{}, {}) is not finite; check its growth and fade (a half-life of 0 or a very large growth rate, for example)",
                     d.ages.0, d.ages.1
                 ),
             };

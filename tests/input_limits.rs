@@ -370,6 +370,10 @@ fn a_non_finite_base_case_is_an_error_naming_its_origin() {
             model_scenario("1000").replace("cost_per_family = 1000", "cost_per_family = 0"),
             "benefit_cost_ratio is inf at the base case because programme_cost (reach × cost_per_family) is 0",
         ),
+        (
+            model_scenario("1000").replace("ages = [0, 3]", "ages = [0, 3]\nfade = { half_life = 0 }"),
+            "bad.toml:3: domain.care: its value per child is NaN at the base case, although its expressions are finite there",
+        ),
     ];
     for (text, message) in &cases {
         let path = common::write(dir.path(), "bad.toml", text);

@@ -27,7 +27,8 @@ use crate::error::Result;
 use crate::model::Model;
 use crate::scenario::Scenario;
 pub use analysis::{
-    DEFAULT_PRCC_ITERATIONS, DEFAULT_SOBOL_SAMPLES, Method, SensitivityConfig, SensitivityResult, analyse,
+    DEFAULT_PRCC_ITERATIONS, DEFAULT_SOBOL_SAMPLES, MAX_PRCC_ITERATIONS, Method, SensitivityConfig, SensitivityResult,
+    analyse,
 };
 
 /// The most bootstrap resamples accepted (`--bootstrap`). Percentile

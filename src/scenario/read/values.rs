@@ -22,7 +22,7 @@ pub(super) fn invalid(item: &Item, key: &str, message: impl Into<String>) -> Err
 pub const ECHO_CHARS: usize = 60;
 
 /// `text` as an error message shows it: whole when short, else its first
-/// [`ECHO_CHARS`] characters and "…", so that a 2 MB string in a scenario
+/// `ECHO_CHARS` characters and "…", so that a 2 MB string in a scenario
 /// does not come back whole on stderr.
 pub fn clip(text: &str) -> String {
     match text.char_indices().nth(ECHO_CHARS) {
