@@ -31,7 +31,7 @@ fn parse_range(text: &str) -> Result<(f64, f64), Error> {
 pub fn run(args: SensitivityArgs) -> anyhow::Result<()> {
     let scenario = super::load(&args.scenario)?;
     super::show_notes(&scenario, args.quiet);
-    let model = Model::compile(&scenario);
+    let model = Model::new(&scenario)?;
     let config = SensitivityConfig {
         method: args.method.into(),
         metrics: args.metrics.clone(),
