@@ -16,9 +16,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use cradle::output::{AbandonHandle, OutputSet};
 
-/// The output sets to abandon on a signal (a command's sets: `report`
-/// writes one in DIR and one in DIR/figures).
-static ACTIVE: Mutex<Vec<AbandonHandle>> = Mutex::new(Vec::new());
+/// The output set to abandon on a signal (one per process).
+static ACTIVE: Mutex<Option<AbandonHandle>> = Mutex::new(None);
 
 /// Set once a signal is being handled.
 static STOPPING: AtomicBool = AtomicBool::new(false);
@@ -32,7 +31,7 @@ pub fn install() {
 /// Abandon `set` if a signal arrives before it is committed.
 pub fn watch(set: &OutputSet) {
     let mut active = ACTIVE.lock().unwrap_or_else(|p| p.into_inner());
-    active.push(set.abandon_handle());
+    *active = Some(set.abandon_handle());
 }
 
 /// If a signal is being handled, wait for the handler to end the process
@@ -51,16 +50,16 @@ pub fn wait_if_stopping() {
 #[cfg_attr(not(unix), allow(dead_code))]
 fn stop(signal: i32) -> ! {
     STOPPING.store(true, Ordering::SeqCst);
-    let handles = std::mem::take(&mut *ACTIVE.lock().unwrap_or_else(|p| p.into_inner()));
-    for handle in handles {
-        if handle.abandon() {
-            use std::io::Write;
-            let _ = writeln!(
-                std::io::stderr(),
-                "cradle: interrupted; nothing was written to {} (its files are as they were)",
-                handle.dir().display()
-            );
-        }
+    let handle = ACTIVE.lock().unwrap_or_else(|p| p.into_inner()).take();
+    if let Some(handle) = handle
+        && handle.abandon()
+    {
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr(),
+            "cradle: interrupted; nothing was written to {} (its files are as they were)",
+            handle.dir().display()
+        );
     }
     std::process::exit(128 + signal)
 }

@@ -16,7 +16,8 @@
 //! every import pointing down). One function per analysis, each on a rayon
 //! pool its caller builds ([`engine::thread_pool`]), none of them printing:
 //!
-//! - check: [`Model::compile`] then [`Model::base_case`];
+//! - check: [`Model::new`] (compile, and refuse a non-finite base case) then
+//!   [`Model::base_case`];
 //! - run: [`engine::run_on`], written by [`output::write_run`];
 //! - sensitivity: [`sensitivity::analyse`], written by
 //!   [`output::sensitivity::write_sensitivity`];

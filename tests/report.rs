@@ -247,6 +247,36 @@ fn the_command_writes_every_csv_the_pages_and_the_figures() {
     assert!(!html.contains("id=\"scenarios\""));
 }
 
+/// Every file under `dir` with its bytes, sorted by path.
+fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let name = p.strip_prefix(dir).unwrap().display().to_string();
+                files.push((name, std::fs::read(&p).unwrap()));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+const SMALL: [&str; 8] = [
+    "-n",
+    "3000",
+    "--sobol-samples",
+    "64",
+    "--prcc-iterations",
+    "300",
+    "--bootstrap",
+    "10",
+];
+
 #[test]
 fn bad_arguments_leave_nothing() {
     let dir = tempfile::tempdir().unwrap();
@@ -258,6 +288,64 @@ fn bad_arguments_leave_nothing() {
         .code(2)
         .stderr(predicates::str::contains("unknown metric 'nope'"));
     assert!(!out.exists());
+
+    // An earlier report in DIR is left exactly as it was by each bad argument.
+    cradle()
+        .args(["report", "scenarios/headline.toml", "-q", "-o"])
+        .arg(&out)
+        .args(SMALL)
+        .assert()
+        .success();
+    let before = snapshot(&out);
+    for (args, needle) in [
+        (&["-n", "0"][..], "-n/--iterations must be at least 1"),
+        (&["--sobol-samples", "10"], "at least 64 base samples (--sobol-samples)"),
+        (&["--prcc-iterations", "5"], "iterations (--prcc-iterations), got 5"),
+        (&["--bootstrap", "1000000"], "--bootstrap must be at most 100000"),
+        (&["--threads", "100000"], "threads"),
+        (&["--compare", "scenarios/nope.toml"], "nope.toml"),
+    ] {
+        cradle()
+            .args(["report", "scenarios/headline.toml", "-o"])
+            .arg(&out)
+            .args(args)
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains(needle));
+        assert!(before == snapshot(&out), "{args:?} changed the output directory");
+    }
+}
+
+#[test]
+fn the_report_lands_whole_or_not_at_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r");
+    cradle()
+        .args(["report", "scenarios/headline.toml", "-q", "-o"])
+        .arg(&out)
+        .args(SMALL)
+        .assert()
+        .success();
+    let before = snapshot(&out);
+    assert!(
+        before.iter().any(|(n, _)| n == "figures/tornado.svg"),
+        "{:?}",
+        names(&out)
+    );
+    // A file where the figures folder goes: refused before anything moves,
+    // so the CSV files and report.html stay those of the earlier report.
+    std::fs::remove_dir_all(out.join("figures")).unwrap();
+    std::fs::write(out.join("figures"), "in the way").unwrap();
+    let before = snapshot(&out);
+    cradle()
+        .args(["report", "scenarios/headline.toml", "--seed", "7", "-q", "-o"])
+        .arg(&out)
+        .args(SMALL)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("figures"));
+    assert!(before == snapshot(&out), "a failed report changed the directory");
+    assert!(!names(&out).iter().any(|n| n.starts_with(".cradle")));
 }
 
 const LABELLED: &str = r#"

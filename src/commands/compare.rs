@@ -23,7 +23,7 @@ pub fn run(args: CompareArgs) -> anyhow::Result<()> {
     for scenario in &scenarios {
         super::show_notes(scenario, args.quiet);
     }
-    let models: Vec<Model> = scenarios.iter().map(Model::compile).collect();
+    let models: Vec<Model> = scenarios.iter().map(Model::new).collect::<cradle::Result<_>>()?;
     let labelled: Vec<(String, &Model)> = scenarios.iter().map(Scenario::label).zip(&models).collect();
     let config = RunConfig {
         iterations: args.iterations.unwrap_or(scenarios[0].settings.iterations),

@@ -26,7 +26,7 @@ pub fn load(path: &Path) -> anyhow::Result<Scenario> {
 pub fn show_notes(scenario: &Scenario, quiet: bool) {
     if !quiet {
         for note in &scenario.notes {
-            eprintln!("note: {note}");
+            crate::terminal::note(note);
         }
     }
 }

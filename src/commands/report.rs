@@ -5,12 +5,10 @@
 use std::path::Path;
 use std::time::Instant;
 
-use anyhow::Context;
-
 use cradle::output::RunInfo;
 use cradle::report::{self, Report, ReportConfig, ReportInfo, Stage};
-use cradle::sensitivity::{Method, sobol::round_to_power_of_two};
-use cradle::{Error, Model, Scenario};
+use cradle::sensitivity::Method;
+use cradle::{Model, Scenario};
 
 use crate::cli::ReportArgs;
 use crate::terminal::{self, progress::Counting};
@@ -51,8 +49,8 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
     for v in &variants {
         super::show_notes(v, args.quiet);
     }
-    let model = Model::compile(&scenario);
-    let variant_models: Vec<Model> = variants.iter().map(Model::compile).collect();
+    let model = Model::new(&scenario)?;
+    let variant_models: Vec<Model> = variants.iter().map(Model::new).collect::<cradle::Result<_>>()?;
     let mut config = ReportConfig::for_scenario(&scenario);
     if let Some(n) = args.iterations {
         config.iterations = n;
@@ -64,41 +62,31 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
         config.sampler = s.into();
     }
     if let Some(n) = args.sobol_samples {
-        if n == 0 {
-            return Err(Error::Config("--sobol-samples must be at least 1".into()).into());
-        }
-        let rounded = round_to_power_of_two(n as usize) as u64;
-        if rounded != n && !args.quiet {
-            terminal::note(&format!(
-                "Sobol base sample size rounded up from {n} to {rounded} (a power of two keeps the Sobol points balanced)"
-            ));
-        }
-        config.sobol_samples = rounded;
+        config.sobol_samples = n;
     }
     if let Some(n) = args.prcc_iterations {
-        if n < 10 {
-            return Err(Error::Config("--prcc-iterations must be at least 10".into()).into());
-        }
         config.prcc_iterations = n;
     }
     config.bootstrap = args.bootstrap;
     config.metric = args.metric.clone();
-    if config.iterations == 0 {
-        return Err(Error::Config("-n/--iterations must be at least 1".into()).into());
+    // Every argument is checked before the output directory is touched.
+    let sobol_n = config.validate(&model)?;
+    if sobol_n != config.sobol_samples && !args.quiet {
+        terminal::note(&format!(
+            "Sobol base sample size rounded up from {} to {sobol_n} (a power of two keeps the Sobol points balanced)",
+            config.sobol_samples
+        ));
     }
-    if let Some(m) = &config.metric {
-        model.metric_index(m)?;
-    }
+    config.sobol_samples = sobol_n;
 
     let out_dir = args
         .out
         .clone()
         .unwrap_or_else(|| super::default_out(&args.scenario).join("report"));
     let pool = super::pool(args.threads)?;
-    let mut set = super::open_set(&out_dir, &report::report_files())?;
-    let figure_names = report::figure_files(&model);
-    let figure_refs: Vec<&str> = figure_names.iter().map(String::as_str).collect();
-    let mut figures = super::open_set(&out_dir.join(report::FIGURES_DIR), &figure_refs)?;
+    let names = report::report_files(&model);
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let mut set = super::open_set(&out_dir, &names)?;
 
     let start = Instant::now();
     let pairs: Vec<(&Scenario, &Model)> = variants.iter().zip(&variant_models).collect();
@@ -140,11 +128,8 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
         elapsed_s: analyses.elapsed_s[0],
         samples: false,
     };
-    report::write_report(&mut set, &mut figures, &page, &run_info)?;
-    // The figures land first and report.html last: a new report.html means
-    // the whole report is in place.
-    let mut written = figures.commit().context("writing the figures")?;
-    written.extend(set.commit()?);
+    report::write_report(&mut set, &page, &run_info)?;
+    let written = set.commit()?;
     if !args.quiet {
         terminal::print(&summary(&page, &out_dir, &written, start.elapsed().as_secs_f64()))?;
     }

@@ -14,7 +14,7 @@ use crate::terminal;
 pub fn run(args: RunArgs) -> anyhow::Result<()> {
     let scenario = super::load(&args.scenario)?;
     super::show_notes(&scenario, args.quiet);
-    let model = Model::compile(&scenario);
+    let model = Model::new(&scenario)?;
     let precision = args
         .precision
         .map(|p| Precision::new(&model, p, args.metric.as_deref()))
@@ -31,10 +31,15 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
         return Err(Error::Config("-n/--iterations must be at least 1".into()).into());
     }
     if config.sampler == Sampler::Sobol && !config.iterations.is_power_of_two() {
+        // checked: past 2^63 there is no next power of two in u64 (the
+        // sampler then refuses the run: it has 2^32 points).
+        let next = config
+            .iterations
+            .checked_next_power_of_two()
+            .map_or_else(|| "none below 2^64".to_string(), |n| n.to_string());
         terminal::warn(&format!(
-            "{} iterations is not a power of two: Sobol points are balanced only at powers of two (next: {})",
+            "{} iterations is not a power of two: Sobol points are balanced only at powers of two (next: {next})",
             config.iterations,
-            config.iterations.next_power_of_two()
         ));
     }
     let out_dir = args.out.clone().unwrap_or_else(|| super::default_out(&args.scenario));

@@ -43,7 +43,7 @@ pub fn method_name(method: sensitivity::Method) -> &'static str {
 pub fn run(args: SensitivityArgs) -> anyhow::Result<()> {
     let scenario = super::load(&args.scenario)?;
     super::show_notes(&scenario, args.quiet);
-    let model = Model::compile(&scenario);
+    let model = Model::new(&scenario)?;
     let config = SensitivityConfig {
         method: args.method.into(),
         metrics: args.metrics.clone(),

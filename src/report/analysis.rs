@@ -62,6 +62,46 @@ impl ReportConfig {
         }
     }
 
+    /// Check every setting against `model` before any work starts (and
+    /// before any output file is opened): at least one iteration, a metric
+    /// the model has, and the sizes of each sensitivity method
+    /// ([`SensitivityConfig::validate`]: Sobol N from 64 to 2^24, PRCC
+    /// iterations from k + 3 to 10^7, bootstrap resamples up to 100,000, the
+    /// tornado range). Returns the Sobol base sample size N to use: the
+    /// requested one rounded up to a power of two.
+    pub fn validate(&self, model: &Model) -> Result<u64> {
+        if self.iterations == 0 {
+            return Err(Error::Config("-n/--iterations must be at least 1".into()));
+        }
+        let metric = match &self.metric {
+            Some(m) => {
+                model.metric_index(m)?;
+                m.clone()
+            }
+            None => headline_metric(model),
+        };
+        let mut sobol_n = self.sobol_samples;
+        for method in [Method::Sobol, Method::Prcc, Method::Morris, Method::Tornado] {
+            let checked = self.sensitivity_config(&metric, method).validate(model);
+            let checked = checked.map_err(|e| match e {
+                // The report's flags for the sample sizes are its own.
+                Error::Config(text) => Error::Config(text.replace(
+                    "(-n)",
+                    if method == Method::Sobol {
+                        "(--sobol-samples)"
+                    } else {
+                        "(--prcc-iterations)"
+                    },
+                )),
+                other => other,
+            })?;
+            if let Some(n) = checked {
+                sobol_n = n as u64;
+            }
+        }
+        Ok(sobol_n)
+    }
+
     /// The configuration of the run.
     pub fn run_config(&self) -> RunConfig {
         RunConfig {
@@ -173,22 +213,13 @@ pub fn analyse(
     pool: &rayon::ThreadPool,
     progress: &mut (dyn FnMut(Stage, u64, u64) + Send),
 ) -> Result<Analyses> {
-    if config.iterations == 0 {
-        return Err(Error::Config("-n/--iterations must be at least 1".into()));
-    }
-    if !config.sobol_samples.is_power_of_two() || config.sobol_samples < 2 {
+    if config.validate(model)? != config.sobol_samples {
         return Err(Error::Config(format!(
-            "the Sobol base sample size must be a power of two (at least 2), got {}",
+            "the Sobol base sample size must be a power of two, got {} (ReportConfig::validate gives the rounded size)",
             config.sobol_samples
         )));
     }
-    let metric = match &config.metric {
-        Some(m) => {
-            model.metric_index(m)?;
-            m.clone()
-        }
-        None => headline_metric(model),
-    };
+    let metric = config.metric.clone().unwrap_or_else(|| headline_metric(model));
     let clock = std::time::Instant::now();
     let run = engine::run_on(
         model,

@@ -3,13 +3,11 @@
 //! library writers), report.md and report.html in DIR, and each figure as
 //! its own SVG in DIR/figures/.
 //!
-//! They form one output set in DIR ([`report_files`]) and one in
-//! DIR/figures ([`figure_files`]): an output set holds plain file names in
-//! one directory. Both are opened (and locked) before any work and staged
-//! until everything is written; then the figures land, and then the rest
-//! with report.html last, so a new report.html means that every file of the
-//! report is in place. (A crash in the microseconds between the two commits
-//! leaves new figures beside the old report; the next report replaces both.)
+//! They are one output set on DIR ([`report_files`]): opened (and locked)
+//! before any work, staged until everything is written, and swapped in
+//! together by one commit, report.html last, so a new report.html means
+//! that every file of the report is in place. A crash or a signal before
+//! the commit leaves the previous report whole.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -31,15 +29,17 @@ pub const REPORT_MD: &str = "report.md";
 /// The folder of the figures, inside the output directory.
 pub const FIGURES_DIR: &str = "figures";
 
-/// Every file the report can write in DIR: the sets of `run`, `sensitivity`
-/// and `compare`, then report.md and report.html.
-pub fn report_files() -> Vec<&'static str> {
+/// Every file the report can write for `model`, relative to DIR: the sets
+/// of `run`, `sensitivity` and `compare`, every figure it can draw
+/// (figures/..., see [`figure_files`]), then report.md and report.html.
+pub fn report_files(model: &Model) -> Vec<String> {
     RUN_FILES
         .iter()
         .chain(&SENSITIVITY_FILES)
         .chain(&COMPARISON_FILES)
-        .copied()
-        .chain([REPORT_MD, REPORT_HTML])
+        .map(|n| n.to_string())
+        .chain(figure_files(model).iter().map(|f| format!("{FIGURES_DIR}/{f}")))
+        .chain([REPORT_MD.to_string(), REPORT_HTML.to_string()])
         .collect()
 }
 
@@ -91,25 +91,15 @@ fn write_text(set: &mut OutputSet, name: &str, text: &str) -> Result<PathBuf> {
     set.finish(file)
 }
 
-/// Write every file of a report: the run's, the sensitivity analysis's and
-/// (with variants) the comparison's CSV files, report.md and report.html
-/// into `set` (opened on DIR with [`report_files`]), and the figures into
-/// `figures` (opened on DIR/figures with [`figure_files`]). Nothing lands
-/// until the caller commits `figures` and then `set`. Returns the paths
-/// the files will have, in the order written.
-pub fn write_report(
-    set: &mut OutputSet,
-    figures: &mut OutputSet,
-    report: &Report<'_>,
-    run_info: &RunInfo,
-) -> Result<Vec<PathBuf>> {
+/// Write every file of a report into `set` (opened on DIR with
+/// [`report_files`]): the run's, the sensitivity analysis's and (with
+/// variants) the comparison's CSV files, the figures, report.md and, last,
+/// report.html. Nothing lands until the caller commits `set`. Returns the
+/// paths the files will have, in the order written.
+pub fn write_report(set: &mut OutputSet, report: &Report<'_>, run_info: &RunInfo) -> Result<Vec<PathBuf>> {
     let a: &Analyses = report.analyses;
     let (page_html, page_md, drawn) = render(report)?;
-    let mut written = Vec::new();
-    for f in &drawn {
-        written.push(write_text(figures, &f.file, &f.svg)?);
-    }
-    written.extend(write_run(set, report.scenario, report.model, &a.run, run_info)?);
+    let mut written = write_run(set, report.scenario, report.model, &a.run, run_info)?;
     written.extend(write_sensitivity(
         set,
         report.scenario,
@@ -119,6 +109,9 @@ pub fn write_report(
     )?);
     if let Some(c) = &a.comparison {
         written.extend(write_comparison(set, c)?);
+    }
+    for f in &drawn {
+        written.push(write_text(set, &format!("{FIGURES_DIR}/{}", f.file), &f.svg)?);
     }
     written.push(write_text(set, REPORT_MD, &page_md)?);
     written.push(write_text(set, REPORT_HTML, &page_html)?);

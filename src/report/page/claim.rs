@@ -23,7 +23,11 @@ pub fn proportion_interval(p: f64, n: u64) -> (f64, f64) {
     let z2 = Z95 * Z95;
     let centre = (p + z2 / (2.0 * n)) / (1.0 + z2 / n);
     let half = Z95 / (1.0 + z2 / n) * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt();
-    ((centre - half).max(0.0), (centre + half).min(1.0))
+    // At p = 0 (or 1) the bound is exactly 0 (or 1); rounding in
+    // centre − half must not make it 2e-19.
+    let low = if p <= 0.0 { 0.0 } else { (centre - half).max(0.0) };
+    let high = if p >= 1.0 { 1.0 } else { (centre + half).min(1.0) };
+    (low, high)
 }
 
 /// Probabilities written with the fewest decimals (at least those of
