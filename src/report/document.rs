@@ -45,8 +45,9 @@ pub enum Align {
     Left,
     /// Numbers.
     Right,
-    /// Long text (sources, expressions): left-aligned, given the room the
-    /// other columns leave, wrapped anywhere (a long URL too).
+    /// Long text (a source): as the last column, set in HTML under the
+    /// other cells of its row, across the table ("Source: ..."), wrapped
+    /// anywhere (a long URL too); in Markdown an ordinary column.
     Prose,
 }
 

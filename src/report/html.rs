@@ -26,9 +26,11 @@ figcaption { font-size: 0.88em; color: #333; margin-top: 0.3em; }
 table { border-collapse: collapse; width: 100%; margin: 0.8em 0; font-size: 0.88em; }
 caption { text-align: left; font-weight: bold; padding-bottom: 0.3em; }
 th, td { border-bottom: 1px solid #ccc; padding: 0.25em 0.4em; vertical-align: top; }
-td code { white-space: nowrap; }
-th.prose, td.prose { width: 40%; overflow-wrap: anywhere; }
-td.prose code { white-space: normal; }
+td:first-child code { white-space: nowrap; }
+table.with-prose tbody { break-inside: avoid; page-break-inside: avoid; }
+table.with-prose tr:not(.prose) td { border-bottom: none; padding-bottom: 0.1em; }
+tr.prose td { font-size: 0.92em; color: #333; padding-top: 0; overflow-wrap: anywhere; }
+span.prose-heading { font-weight: bold; }
 th { text-align: left; border-bottom: 2px solid #333; }
 td.num, th.num { text-align: right; white-space: nowrap; }
 tr { break-inside: avoid; page-break-inside: avoid; }
@@ -121,30 +123,61 @@ fn block_html(block: &Block, ids: &mut Ids, out: &mut String) {
 fn column_class(align: Option<&Align>) -> &'static str {
     match align {
         Some(Align::Right) => " class=\"num\"",
-        Some(Align::Prose) => " class=\"prose\"",
         _ => "",
     }
 }
 
+/// A table. A last column of long text ([`Align::Prose`]: sources) is set
+/// under the other cells of its row, across the table's width, after its
+/// heading ("Source: ..."), so that it neither squeezes the other columns
+/// nor is squeezed into a sliver; each row and its text stay on one page.
 fn table_html(t: &Table, out: &mut String) {
-    out.push_str("<table>\n");
+    let prose =
+        (t.header.len() > 1 && t.align.get(t.header.len() - 1) == Some(&Align::Prose)).then(|| t.header.len() - 1);
+    let columns = prose.unwrap_or(t.header.len());
+    out.push_str(if prose.is_some() {
+        "<table class=\"with-prose\">\n"
+    } else {
+        "<table>\n"
+    });
     out.push_str(&format!("<caption>{}</caption>\n<thead><tr>", escape(&t.caption)));
-    for (k, h) in t.header.iter().enumerate() {
+    for (k, h) in t.header.iter().enumerate().take(columns) {
         let class = column_class(t.align.get(k));
         out.push_str(&format!("<th scope=\"col\"{class}>{}</th>", escape(h)));
     }
-    out.push_str("</tr></thead>\n<tbody>\n");
+    out.push_str("</tr></thead>\n");
+    if prose.is_none() {
+        out.push_str("<tbody>\n");
+    }
     for row in &t.rows {
-        out.push_str(if row.flagged { "<tr class=\"flagged\">" } else { "<tr>" });
-        for (k, cell) in row.cells.iter().enumerate() {
+        let flagged = if row.flagged { " class=\"flagged\"" } else { "" };
+        if prose.is_some() {
+            out.push_str(&format!("<tbody{flagged}>\n"));
+        }
+        out.push_str(&format!("<tr{flagged}>"));
+        for (k, cell) in row.cells.iter().enumerate().take(columns) {
             let class = column_class(t.align.get(k));
             out.push_str(&format!("<td{class}>"));
             inlines_html(cell, out);
             out.push_str("</td>");
         }
         out.push_str("</tr>\n");
+        if let Some(k) = prose {
+            out.push_str(&format!(
+                "<tr class=\"prose{}\"><td colspan=\"{columns}\"><span class=\"prose-heading\">{}:</span> ",
+                if row.flagged { " flagged" } else { "" },
+                escape(&t.header[k])
+            ));
+            if let Some(cell) = row.cells.get(k) {
+                inlines_html(cell, out);
+            }
+            out.push_str("</td></tr>\n</tbody>\n");
+        }
     }
-    out.push_str("</tbody>\n</table>\n");
+    if prose.is_none() {
+        out.push_str("</tbody>\n");
+    }
+    out.push_str("</table>\n");
     if let Some(note) = &t.flag_note
         && t.rows.iter().any(|r| r.flagged)
     {
@@ -246,6 +279,39 @@ mod tests {
         }
         assert!(page.contains("@page { size: A4"));
         assert!(page.contains("break-inside: avoid"));
+    }
+
+    #[test]
+    fn a_source_column_is_set_under_its_row() {
+        let mut row = Row::plain(vec![
+            "p".into(),
+            "1".into(),
+            "A <long> source https://x.org/a?b=1".into(),
+        ]);
+        row.flagged = true;
+        let t = Table {
+            caption: "c".into(),
+            header: vec!["Parameter".into(), "Base".into(), "Source".into()],
+            align: vec![Align::Left, Align::Right, Align::Prose],
+            rows: vec![row, Row::plain(vec!["q".into(), "2".into(), "B".into()])],
+            flag_note: None,
+        };
+        let page = render("t", &[Block::Table(t)]);
+        assert!(page.contains("<table class=\"with-prose\">"));
+        assert!(!page.contains(">Source</th>"), "no column for it: {page}");
+        assert!(page.contains(
+            "<tbody class=\"flagged\">\n<tr class=\"flagged\"><td>p</td><td class=\"num\">1</td></tr>\n<tr class=\"prose flagged\"><td colspan=\"2\"><span class=\"prose-heading\">Source:</span> A &lt;long&gt; source https://x.org/a?b=1</td></tr>\n</tbody>"
+        ), "{page}");
+        assert!(page.contains("<tbody>\n<tr><td>q</td>"));
+        // In Markdown it stays a column.
+        let md = crate::report::markdown::render(&[Block::Table(Table {
+            caption: "c".into(),
+            header: vec!["Parameter".into(), "Source".into()],
+            align: vec![Align::Left, Align::Prose],
+            rows: vec![Row::plain(vec!["p".into(), "S".into()])],
+            flag_note: None,
+        })]);
+        assert!(md.contains("| Parameter | Source |\n| --- | --- |\n| p | S |"), "{md}");
     }
 
     #[test]

@@ -100,7 +100,7 @@ pub fn section(r: &Report<'_>) -> Vec<Block> {
         out.push(Block::Table(Table {
             caption: "Derived quantities and metrics".into(),
             header: vec!["Name".into(), "Kind".into(), "Expression".into()],
-            align: vec![Align::Left, Align::Left, Align::Prose],
+            align: vec![Align::Left, Align::Left, Align::Left],
             rows: formulas,
             flag_note: None,
         }));
