@@ -55,6 +55,8 @@ pub fn run(args: SensitivityArgs) -> anyhow::Result<()> {
         trajectories: args.trajectories,
         levels: args.levels,
     };
+    // Every size is checked before the output directory is touched.
+    config.validate(&model)?;
     let pool = super::pool(args.threads)?;
     let out_dir = args.out.clone().unwrap_or_else(|| super::default_out(&args.scenario));
     let mut set = super::open_set(&out_dir, &SENSITIVITY_FILES)?;
