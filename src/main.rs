@@ -19,6 +19,7 @@ fn main() -> ExitCode {
         Cmd::Run(args) => commands::run::run(args),
         Cmd::Sensitivity(args) => commands::sensitivity::run(args),
         Cmd::Compare(args) => commands::compare::run(args),
+        Cmd::Voi(args) => commands::voi::run(args),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -7,6 +7,7 @@ pub mod comparison;
 mod run_files;
 mod samples;
 pub mod sensitivity;
+pub mod voi;
 
 use std::path::{Path, PathBuf};
 

@@ -86,6 +86,21 @@
 //! and coincident boundaries are merged. A discrete input with at most K
 //! values gets one bin per value, which is exactly conditioning on it; a
 //! fixed input gets one bin and EVPPI 0.
+//!
+//! **Storage and merging.** Each cell (fold f of bin k) keeps its count and
+//! the sums Σ(x − c) and Σ(x − c)(x − c)ᵀ of the incremental net benefits x
+//! about a fixed shift c (e.g. the base case's; [`BinnedEvppi::with_shift`]).
+//! Two accumulators then merge by adding arrays, which is what lets the
+//! engine keep one per chunk and merge them along a fixed tree at little
+//! cost; means and co-moments are formed once, in
+//! [`BinnedEvppi::estimate`]. The shift keeps the sums of squares small
+//! where they would otherwise cancel (values far from zero with a small
+//! spread), and a net benefit equal to the shift sums to exactly zero.
+//! For the engine, finding each draw's cell ([`BinnedEvppi::cells`]) and
+//! adding it ([`BinnedEvppi::add_cells`]) are separate steps, so the first
+//! can run in parallel and the second in chunk order.
+
+use serde::{Deserialize, Serialize};
 
 use super::comoments::CoMoments;
 use super::{Estimate, best_option, component, increment_count, increments};
@@ -95,6 +110,9 @@ use crate::error::{Error, Result};
 /// Folds of the cross-fitting: draw i of the run is in fold i mod `FOLDS`.
 pub const FOLDS: usize = 10;
 
+/// The cell of a draw left out (θ not finite), in [`BinnedEvppi::cells`].
+pub const NO_CELL: u32 = u32::MAX;
+
 /// The default number of bins for n draws: round((0.9πn)^{1/3}), clamped
 /// to [1, n/20] (see the module docs for why).
 pub fn default_bins(n: u64) -> usize {
@@ -103,15 +121,21 @@ pub fn default_bins(n: u64) -> usize {
     k.clamp(1, most)
 }
 
-/// Mergeable accumulator of per-bin, per-fold means and co-moments of the
+/// Mergeable accumulator of per-bin, per-fold counts and sums of the
 /// incremental net benefits.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BinnedEvppi {
     columns: usize,
     /// Sorted, distinct, finite: bin k is (b_{k−1}, b_k], with b_0 = −∞, b_K = +∞.
     boundaries: Vec<f64>,
-    /// Cell FOLDS·k + f is fold f of bin k.
-    cells: Vec<CoMoments>,
+    /// c, one per incremental net benefit: the sums are of x − c.
+    shift: Vec<f64>,
+    /// Draws in cell FOLDS·k + f (fold f of bin k).
+    counts: Vec<u64>,
+    /// Σ(x − c) per cell, `m` per cell.
+    sums: Vec<f64>,
+    /// Σ(x − c)(x − c)ᵀ per cell, `m × m` per cell, row-major.
+    products: Vec<f64>,
     nonfinite: u64,
 }
 
@@ -140,7 +164,7 @@ impl BinnedEstimate {
 
 impl BinnedEvppi {
     /// An empty accumulator with the given bin boundaries (sorted and
-    /// de-duplicated here) for `columns` net-benefit columns.
+    /// de-duplicated here) for `columns` net-benefit columns, with shift 0.
     pub fn new(mut boundaries: Vec<f64>, columns: usize) -> Result<BinnedEvppi> {
         if columns == 0 {
             return Err(Error::Config("EVPPI needs at least one net-benefit column".into()));
@@ -151,10 +175,20 @@ impl BinnedEvppi {
         boundaries.sort_by(f64::total_cmp);
         boundaries.dedup();
         let m = increment_count(columns);
+        let cells = FOLDS * (boundaries.len() + 1);
+        if cells >= NO_CELL as usize {
+            return Err(Error::Config(format!(
+                "EVPPI with {} bins is more than this estimator can hold",
+                boundaries.len() + 1
+            )));
+        }
         Ok(BinnedEvppi {
             columns,
-            cells: vec![CoMoments::empty(m); FOLDS * (boundaries.len() + 1)],
             boundaries,
+            shift: vec![0.0; m],
+            counts: vec![0; cells],
+            sums: vec![0.0; cells * m],
+            products: vec![0.0; cells * m * m],
             nonfinite: 0,
         })
     }
@@ -191,9 +225,110 @@ impl BinnedEvppi {
         BinnedEvppi::new(boundaries, columns)
     }
 
+    /// The same accumulator with the sums taken about `shift` (one value per
+    /// incremental net benefit: option d's minus option 0's, d = 1 … m).
+    /// Non-finite values are read as 0. Set it before adding draws.
+    ///
+    /// # Panics
+    /// If `shift` has the wrong length or draws were already added (a caller's bug).
+    pub fn with_shift(mut self, shift: &[f64]) -> BinnedEvppi {
+        assert_eq!(shift.len(), self.shift.len(), "one shift per incremental net benefit");
+        assert!(
+            self.counts.iter().all(|&c| c == 0),
+            "the shift is set before any draw is added"
+        );
+        self.shift = shift.iter().map(|&c| if c.is_finite() { c } else { 0.0 }).collect();
+        self
+    }
+
+    /// An empty accumulator like this one (same bins, options and shift).
+    pub fn empty_like(&self) -> BinnedEvppi {
+        BinnedEvppi {
+            columns: self.columns,
+            boundaries: self.boundaries.clone(),
+            shift: self.shift.clone(),
+            counts: vec![0; self.counts.len()],
+            sums: vec![0.0; self.sums.len()],
+            products: vec![0.0; self.products.len()],
+            nonfinite: 0,
+        }
+    }
+
     /// The bin boundaries in use.
     pub fn boundaries(&self) -> &[f64] {
         &self.boundaries
+    }
+
+    /// The cell of each draw of a chunk, FOLDS·bin + fold, written into
+    /// `out`; [`NO_CELL`] where θ is NaN or infinite. Row i is draw
+    /// `first_row + i` of the run, which picks its fold.
+    pub fn cells(&self, first_row: u64, theta: &[f64], out: &mut Vec<u32>) {
+        out.clear();
+        let mut fold = (first_row % FOLDS as u64) as usize;
+        for &t in theta {
+            out.push(if t.is_finite() {
+                let bin = self.boundaries.partition_point(|b| *b < t);
+                (FOLDS * bin + fold) as u32
+            } else {
+                NO_CELL
+            });
+            fold += 1;
+            if fold == FOLDS {
+                fold = 0;
+            }
+        }
+    }
+
+    /// Add draws whose cells [`BinnedEvppi::cells`] found, with their
+    /// net-benefit columns. Draws with no cell or a non-finite net benefit
+    /// are counted and left out.
+    ///
+    /// # Panics
+    /// If the number of columns differs from the accumulator's or the
+    /// columns differ in length (a caller's bug).
+    pub fn add_cells(&mut self, cells: &[u32], nb: &[&[f64]]) {
+        assert_eq!(nb.len(), self.columns, "wrong number of net-benefit columns");
+        assert!(
+            nb.iter().all(|c| c.len() == cells.len()),
+            "cells and net-benefit columns differ in length"
+        );
+        if let [only] = nb {
+            // Fund or not, the engine's case: one incremental net benefit.
+            let c = self.shift[0];
+            for (&cell, &x) in cells.iter().zip(only.iter()) {
+                if cell == NO_CELL || !x.is_finite() {
+                    self.nonfinite += 1;
+                    continue;
+                }
+                let (cell, d) = (cell as usize, x - c);
+                self.counts[cell] += 1;
+                self.sums[cell] += d;
+                self.products[cell] += d * d;
+            }
+            return;
+        }
+        let m = increment_count(self.columns);
+        let mut x = vec![0.0; m];
+        for (i, &cell) in cells.iter().enumerate() {
+            if cell == NO_CELL || !increments(nb, i, &mut x) {
+                self.nonfinite += 1;
+                continue;
+            }
+            let cell = cell as usize;
+            for (v, c) in x.iter_mut().zip(&self.shift) {
+                *v -= c;
+            }
+            self.counts[cell] += 1;
+            for (s, v) in self.sums[cell * m..(cell + 1) * m].iter_mut().zip(&x) {
+                *s += v;
+            }
+            let products = &mut self.products[cell * m * m..(cell + 1) * m * m];
+            for a in 0..m {
+                for b in 0..m {
+                    products[a * m + b] += x[a] * x[b];
+                }
+            }
+        }
     }
 
     /// Add one chunk: θ of each draw and the net-benefit columns. Row i is
@@ -203,51 +338,67 @@ impl BinnedEvppi {
     /// If the number of columns differs from the accumulator's or the
     /// columns differ in length (a caller's bug).
     pub fn add(&mut self, first_row: u64, theta: &[f64], nb: &[&[f64]]) {
-        assert_eq!(nb.len(), self.columns, "wrong number of net-benefit columns");
-        let len = theta.len();
         assert!(
-            nb.iter().all(|c| c.len() == len),
+            nb.iter().all(|c| c.len() == theta.len()),
             "θ and net-benefit columns differ in length"
         );
-        let m = increment_count(self.columns);
-        let mut data = vec![0.0; len * m];
-        let mut cell = vec![0usize; len];
-        let mut rows = Vec::with_capacity(len);
-        for i in 0..len {
-            if !(theta[i].is_finite() && increments(nb, i, &mut data[i * m..(i + 1) * m])) {
-                self.nonfinite += 1;
-                continue;
-            }
-            let bin = self.boundaries.partition_point(|b| *b < theta[i]);
-            let fold = ((first_row + i as u64) % FOLDS as u64) as usize;
-            cell[i] = FOLDS * bin + fold;
-            rows.push(i);
-        }
-        // Stable: rows keep their order within a cell, so the sums are deterministic.
-        rows.sort_by_key(|&i| cell[i]);
-        for run in rows.chunk_by(|&a, &b| cell[a] == cell[b]) {
-            self.cells[cell[run[0]]].merge(&CoMoments::of_rows(m, &data, run));
-        }
+        let mut cells = Vec::with_capacity(theta.len());
+        self.cells(first_row, theta, &mut cells);
+        self.add_cells(&cells, nb);
     }
 
-    /// Merge another accumulator (same boundaries and options) into this one.
+    /// Merge another accumulator (same boundaries, options and shift) into
+    /// this one: counts and sums add.
     pub fn merge(&mut self, other: &BinnedEvppi) {
         assert!(
-            self.columns == other.columns && self.boundaries == other.boundaries,
-            "merging binned EVPPI accumulators of different bins or decisions"
+            self.columns == other.columns && self.boundaries == other.boundaries && self.shift == other.shift,
+            "merging binned EVPPI accumulators of different bins, decisions or shifts"
         );
-        for (a, b) in self.cells.iter_mut().zip(&other.cells) {
-            a.merge(b);
+        for (a, b) in self.counts.iter_mut().zip(&other.counts) {
+            *a += b;
+        }
+        for (a, b) in self.sums.iter_mut().zip(&other.sums) {
+            *a += b;
+        }
+        for (a, b) in self.products.iter_mut().zip(&other.products) {
+            *a += b;
         }
         self.nonfinite += other.nonfinite;
+    }
+
+    /// Cell `cell`'s count, means and co-moments:
+    /// x̄ = c + S/n, C = P − S·Sᵀ/n.
+    fn cell(&self, cell: usize) -> CoMoments {
+        let m = self.shift.len();
+        let n = self.counts[cell];
+        let mut moments = CoMoments::empty(m);
+        if n == 0 {
+            return moments;
+        }
+        let count = n as f64;
+        let sums = &self.sums[cell * m..(cell + 1) * m];
+        let products = &self.products[cell * m * m..(cell + 1) * m * m];
+        for d in 0..m {
+            moments.mean[d] = self.shift[d] + sums[d] / count;
+        }
+        for a in 0..m {
+            for b in 0..m {
+                let c = products[a * m + b] - sums[a] * sums[b] / count;
+                // Rounding can leave a variance a hair below zero.
+                moments.comoment[a * m + b] = if a == b { c.max(0.0) } else { c };
+            }
+        }
+        moments.n = n;
+        moments
     }
 
     /// The cross-fitted EVPPI with its delta-method standard error, and
     /// Strong & Oakley's uncorrected estimate (see the module docs).
     pub fn estimate(&self) -> BinnedEstimate {
         let m = increment_count(self.columns);
+        let cells: Vec<CoMoments> = (0..self.counts.len()).map(|c| self.cell(c)).collect();
         let mut overall = CoMoments::empty(m);
-        for c in &self.cells {
+        for c in &cells {
             overall.merge(c);
         }
         let n = overall.n;
@@ -255,8 +406,8 @@ impl BinnedEvppi {
         let mut bins = 0;
         let mut uncorrected = 0.0;
         // (fold cell, option chosen for its draws): z = INB_choice − INB_best.
-        let mut scored: Vec<(&CoMoments, Option<usize>)> = Vec::with_capacity(self.cells.len());
-        for folds in self.cells.chunks(FOLDS) {
+        let mut scored: Vec<(&CoMoments, Option<usize>)> = Vec::with_capacity(cells.len());
+        for folds in cells.chunks(FOLDS) {
             let mut bin = CoMoments::empty(m);
             for f in folds {
                 bin.merge(f);

@@ -10,8 +10,8 @@
 use rand::Rng;
 
 use super::{
-    BinnedEstimate, BinnedEvppi, EvpiAccumulator, EvpiEstimate, EvppiRow, PsaTable, RegressionConfig,
-    RegressionEstimate, VoiRow, default_bins, regression_evppi,
+    BinnedEstimate, BinnedEvppi, EvpiAccumulator, EvpiEstimate, EvppiRow, GroupSpec, PsaTable, RegressionConfig,
+    RegressionEstimate, VoiRow, default_bins, increments, option_count, regression_evppi,
 };
 use crate::discount::Years;
 use crate::error::{Error, Result};
@@ -24,7 +24,7 @@ pub struct TableRequest {
     /// Inputs for binned EVPPI; `None` for every column that is not a net benefit.
     pub parameters: Option<Vec<String>>,
     /// Groups of inputs for regression EVPPI.
-    pub groups: Vec<Vec<String>>,
+    pub groups: Vec<GroupSpec>,
     /// Bins per input; `None` for [`default_bins`] of the rows kept.
     pub bins: Option<usize>,
     /// Settings of the regressions.
@@ -39,7 +39,7 @@ pub struct TableAnalysis {
     /// Binned EVPPI of each input, in the order asked.
     pub binned: Vec<(String, BinnedEstimate)>,
     /// Regression EVPPI of each group, in the order asked.
-    pub grouped: Vec<(Vec<String>, RegressionEstimate)>,
+    pub grouped: Vec<(GroupSpec, RegressionEstimate)>,
     /// Rows of the table dropped for a NaN or infinite value.
     pub dropped_rows: usize,
 }
@@ -59,8 +59,7 @@ impl TableAnalysis {
             .map(|(name, e)| EvppiRow::binned(metric, name, e, evpi))
             .collect();
         for (group, e) in &self.grouped {
-            let names: Vec<&str> = group.iter().map(String::as_str).collect();
-            rows.push(EvppiRow::regression(metric, &names, e, evpi));
+            rows.push(EvppiRow::regression(metric, &group.name, e, evpi));
         }
         rows
     }
@@ -94,17 +93,26 @@ pub fn analyse_table<R: Rng + ?Sized>(table: &PsaTable, request: &TableRequest, 
     let mut problems = Vec::new();
     let nb = table.columns(&request.nb);
     let inputs = table.columns(&parameters);
-    for name in parameters.iter().chain(request.groups.iter().flatten()) {
+    for name in parameters
+        .iter()
+        .chain(request.groups.iter().flat_map(|g| g.parameters.iter()))
+    {
         if request.nb.contains(name) {
             problems.push(Error::Config(format!("'{name}' is a net-benefit column, not an input")));
         }
     }
+    if let Err(e) = super::group::check_distinct(&request.groups) {
+        problems.push(e);
+    }
     let mut groups = Vec::with_capacity(request.groups.len());
     for group in &request.groups {
-        if group.is_empty() {
-            problems.push(Error::Config("an EVPPI group must name at least one input".into()));
+        if group.parameters.is_empty() {
+            problems.push(Error::Config(format!(
+                "group '{}' must name at least one input",
+                group.name
+            )));
         }
-        match table.columns(group) {
+        match table.columns(&group.parameters) {
             Ok(g) => groups.push(g),
             Err(e) => problems.push(e),
         }
@@ -122,19 +130,22 @@ pub fn analyse_table<R: Rng + ?Sized>(table: &PsaTable, request: &TableRequest, 
     evpi.add(&nb);
     let n = table.rows() as u64;
     let bins = request.bins.unwrap_or_else(|| default_bins(n));
+    // Sums about the first row's incremental net benefits stay well conditioned.
+    let mut shift = vec![0.0; option_count(nb.len()) - 1];
+    increments(&nb, 0, &mut shift);
     let mut binned = Vec::with_capacity(parameters.len());
     for (name, theta) in parameters.iter().zip(&inputs) {
-        let mut acc = BinnedEvppi::for_sample(theta, bins, nb.len())?;
+        let mut acc = BinnedEvppi::for_sample(theta, bins, nb.len())?.with_shift(&shift);
         acc.add(0, theta, &nb);
         binned.push((name.clone(), acc.estimate()));
     }
     let mut grouped = Vec::with_capacity(groups.len());
-    for (names, columns) in request.groups.iter().zip(&groups) {
+    for (group, columns) in request.groups.iter().zip(&groups) {
         let estimate = regression_evppi(columns, &nb, &request.regression, rng).map_err(|e| match e {
-            Error::Config(m) => Error::Config(format!("group {}: {m}", names.join("+"))),
+            Error::Config(m) => Error::Config(format!("group '{}' ({}): {m}", group.name, group.members())),
             other => other,
         })?;
-        grouped.push((names.clone(), estimate));
+        grouped.push((group.clone(), estimate));
     }
     Ok(TableAnalysis {
         evpi: evpi.estimate(),
