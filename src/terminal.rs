@@ -233,8 +233,11 @@ pub fn voi_table(r: &cradle::voi::VoiResult, title: &str, written: &[std::path::
     let metric = r.metric.as_str();
     let value = |x: f64| show(metric, x);
     let e = &r.evpi;
-    let _ = writeln!(s, "{title}
-");
+    let _ = writeln!(
+        s,
+        "{title}
+"
+    );
     let fund = e.prob_best.get(1).copied().unwrap_or(f64::NAN);
     if e.options == 2 {
         let decision = if e.best_on_average == 1 { "fund" } else { "do not fund" };
@@ -275,7 +278,7 @@ pub fn voi_table(r: &cradle::voi::VoiResult, title: &str, written: &[std::path::
     }
     let mut rows = r.evppi_rows();
     rows.sort_by(|a, b| b.evppi.total_cmp(&a.evppi));
-    let settled = e.evpi.value == 0.0 && e.prob_best.iter().any(|&p| p == 1.0);
+    let settled = e.evpi.value == 0.0 && e.prob_best.contains(&1.0);
     if settled {
         let _ = writeln!(
             s,
@@ -307,7 +310,11 @@ pub fn voi_table(r: &cradle::voi::VoiResult, title: &str, written: &[std::path::
         if rows.len() > TOP_EVPPI {
             let _ = writeln!(s, "  ({} more in evppi.csv)", rows.len() - TOP_EVPPI);
         }
-        let _ = write!(s, "  Single parameters: {} equal-probability bins each, cross-fitted", r.bins);
+        let _ = write!(
+            s,
+            "  Single parameters: {} equal-probability bins each, cross-fitted",
+            r.bins
+        );
         if r.grouped.is_empty() {
             let _ = writeln!(s, ".");
         } else {
@@ -319,7 +326,12 @@ pub fn voi_table(r: &cradle::voi::VoiResult, title: &str, written: &[std::path::
         }
     }
     if let Some(first) = r.sweep.first() {
-        let _ = writeln!(s, "\nDecision curve over {} ({} values):", first.parameter, r.sweep.len());
+        let _ = writeln!(
+            s,
+            "\nDecision curve over {} ({} values):",
+            first.parameter,
+            r.sweep.len()
+        );
         let switch = r
             .sweep
             .windows(2)
@@ -336,7 +348,11 @@ pub fn voi_table(r: &cradle::voi::VoiResult, title: &str, written: &[std::path::
                 let _ = writeln!(s, "  mean {metric} keeps its sign over the whole grid");
             }
         }
-        let most = r.sweep.iter().max_by(|a, b| a.evpi.total_cmp(&b.evpi)).expect("not empty");
+        let most = r
+            .sweep
+            .iter()
+            .max_by(|a, b| a.evpi.total_cmp(&b.evpi))
+            .expect("not empty");
         let _ = writeln!(
             s,
             "  EVPI is largest, {}, at {} = {} (P({metric} > 0) = {:.3})",

@@ -33,7 +33,10 @@ fn out_dir(args: &VoiArgs, input: &Path) -> PathBuf {
 }
 
 fn scenario(args: &VoiArgs, parameters: Option<Vec<String>>, groups: Vec<GroupSpec>) -> anyhow::Result<()> {
-    let path = args.scenario.as_ref().expect("clap asks for SCENARIO without --from-csv");
+    let path = args
+        .scenario
+        .as_ref()
+        .expect("clap asks for SCENARIO without --from-csv");
     let scenario = super::load(path)?;
     super::show_notes(&scenario, args.quiet);
     let model = Model::compile(&scenario);
@@ -84,12 +87,7 @@ fn scenario(args: &VoiArgs, parameters: Option<Vec<String>>, groups: Vec<GroupSp
     Ok(())
 }
 
-fn given(
-    args: &VoiArgs,
-    path: &Path,
-    parameters: Option<Vec<String>>,
-    groups: Vec<GroupSpec>,
-) -> anyhow::Result<()> {
+fn given(args: &VoiArgs, path: &Path, parameters: Option<Vec<String>>, groups: Vec<GroupSpec>) -> anyhow::Result<()> {
     if args.nb.is_empty() {
         return Err(Error::Config(
             "--from-csv needs --nb COL: the net-benefit column (one per option; one column means fund or not)".into(),

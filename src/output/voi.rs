@@ -121,7 +121,10 @@ fn manifest(result: &VoiResult, run: &VoiRun<'_>) -> Vec<(String, String)> {
         if result.evpi.options == 2 {
             "fund or not (net benefit of not funding = 0)".into()
         } else {
-            format!("{} options (the first net-benefit column is the reference)", result.evpi.options)
+            format!(
+                "{} options (the first net-benefit column is the reference)",
+                result.evpi.options
+            )
         },
     );
     put("n", result.evpi.n.to_string());

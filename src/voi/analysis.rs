@@ -258,7 +258,10 @@ fn resolve_metric(model: &Model, name: Option<&str>) -> Result<(usize, String)> 
     match model.metric_index(&name) {
         Ok(i) => Ok((i, name)),
         Err(_) => {
-            let metrics: Vec<String> = model.outputs[..model.n_metrics].iter().map(|o| o.name.clone()).collect();
+            let metrics: Vec<String> = model.outputs[..model.n_metrics]
+                .iter()
+                .map(|o| o.name.clone())
+                .collect();
             let hint = nearest(&name, &metrics).map_or_else(String::new, |n| format!(" (did you mean '{n}'?)"));
             Err(Error::Config(format!(
                 "--metric: unknown metric '{name}'{hint}; the metrics are: {}",
@@ -630,12 +633,7 @@ impl<'a> VoiPlan<'a> {
 
 /// The value of information of `scenario`'s decision, on `pool`
 /// (deterministic for a seed, whatever the pool's size).
-pub fn analyse(
-    scenario: &Scenario,
-    model: &Model,
-    config: &VoiConfig,
-    pool: &rayon::ThreadPool,
-) -> Result<VoiResult> {
+pub fn analyse(scenario: &Scenario, model: &Model, config: &VoiConfig, pool: &rayon::ThreadPool) -> Result<VoiResult> {
     VoiPlan::new(scenario, model, config)?.analyse(pool)
 }
 

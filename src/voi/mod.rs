@@ -238,16 +238,22 @@ pub struct EvppiRow {
 }
 
 impl EvppiRow {
-    /// The row of a binned single-input estimate.
+    /// The row of a binned single-input estimate. Its interval is
+    /// [value − 1.96·se, value + choice_bias + 1.96·se]: the estimate errs
+    /// low by about `choice_bias` (see [`binned`]).
     pub fn binned(metric: &str, parameter: &str, estimate: &BinnedEstimate, evpi: f64) -> EvppiRow {
-        EvppiRow::of(
+        let mut row = EvppiRow::of(
             metric,
             parameter.to_string(),
             "binned",
             estimate.describe(),
             estimate.evppi,
             evpi,
-        )
+        );
+        if estimate.choice_bias.is_finite() {
+            row.evppi_high += estimate.choice_bias;
+        }
+        row
     }
 
     /// The row of a regression estimate for the group called `group`.

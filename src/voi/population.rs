@@ -48,10 +48,7 @@ pub fn cost_schedule(scenario: &Scenario) -> Result<(Schedule, String, bool)> {
                     formula.text
                 ))
             })?;
-            let text = format!(
-                "constant {r} (the base value of the uncertain rate '{}')",
-                formula.text
-            );
+            let text = format!("constant {r} (the base value of the uncertain rate '{}')", formula.text);
             Ok((Schedule::constant(r), text, true))
         }
     }

@@ -106,8 +106,8 @@ impl SweepSpec {
 pub fn fixed_scenario(scenario: &Scenario, index: usize, value: f64) -> Result<Scenario> {
     let mut fixed = scenario.clone();
     let parameter = &mut fixed.parameters[index];
-    parameter.dist = Dist::fixed(value)
-        .map_err(|e| Error::Config(format!("--sweep: {} = {value}: {}", parameter.name, e.0)))?;
+    parameter.dist =
+        Dist::fixed(value).map_err(|e| Error::Config(format!("--sweep: {} = {value}: {}", parameter.name, e.0)))?;
     parameter.base = value;
     let name = parameter.name.clone();
     if let Some(target) = &mut fixed.correlation
