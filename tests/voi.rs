@@ -750,3 +750,52 @@ fn the_states_of_ranges_join_into_the_state_of_the_run() {
     assert_eq!(r.regression_rows, 5_000);
     assert!(plan.finish(&plan.run_range((0, 4), &one).unwrap()).is_err());
 }
+
+#[test]
+fn population_evpi_uses_the_cost_rate_or_its_base_value_when_uncertain() {
+    // Σ_{t=0}^{H−1} (1 + r)^−t cohorts: with a constant rate it is that
+    // rate's; with an uncertain rate, the rate at its base value, and a note.
+    let dir = tempfile::tempdir().unwrap();
+    let by_rate = |r: f64, h: i32| (0..h).map(|t| (1.0 + r).powi(-t)).sum::<f64>();
+    for (costs, extra, rate, uncertain) in [
+        ("0.05", "", 0.05, false),
+        (
+            "\"r\"",
+            "r = { dist = \"uniform\", min = 0.01, max = 0.07 }\n",
+            0.04,
+            true,
+        ),
+        ("\"r\"", "r = 0.02\n", 0.02, false),
+    ] {
+        let s = load(
+            dir.path(),
+            &format!(
+                "[settings]\nseed = 3\n[discounting]\ncosts = {costs}\n[parameters]\n{extra}x = {{ dist = \"normal\", mean = 0, sd = 1 }}\n[metrics]\nnb = \"x\"\n"
+            ),
+        );
+        let mut c = config(&s, 4096);
+        c.horizon = Some(7);
+        let r = analyse(&s, &c);
+        let p = r.population.as_ref().expect("a horizon gives a population EVPI");
+        let truth = by_rate(rate, 7);
+        assert!(
+            (p.cohorts - truth).abs() < 1e-12,
+            "costs = {costs}: {} vs {truth}",
+            p.cohorts
+        );
+        assert!((p.evpi.value - r.evpi.evpi.value * truth).abs() <= 1e-12 * p.evpi.value.abs());
+        assert_eq!(p.base_value_of_uncertain_rate, uncertain, "costs = {costs}");
+        let noted = r
+            .notes
+            .iter()
+            .any(|n| n.contains("the cost discount rate is uncertain"));
+        assert_eq!(noted, uncertain, "costs = {costs}: {:?}", r.notes);
+        if uncertain {
+            assert!(
+                p.schedule.contains("base value of the uncertain rate 'r'"),
+                "{}",
+                p.schedule
+            );
+        }
+    }
+}

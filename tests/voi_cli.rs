@@ -149,15 +149,16 @@ fn voi_writes_every_file_with_the_contract_columns() {
     assert_eq!((m["bins"].as_str(), m["regression_rows"].as_str()), ("38", "20000"));
     assert_eq!(m["population_discount"], "green-book");
     assert_eq!(m["group:parents"], "d_pmh+q_pmh+pv_pmh");
-    // Without --sweep there is no voi_sweep.csv.
-    let plain = dir.path().join("plain");
+    // Without --sweep there is no voi_sweep.csv: a run into the same
+    // directory lands as one set, and the earlier run's sweep goes.
     cradle()
         .args(["voi", "scenarios/evidence.toml", "-n", "3000", "--quiet", "-o"])
-        .arg(&plain)
+        .arg(&out)
         .assert()
         .success()
         .stdout(predicate::str::is_empty());
-    assert!(plain.join("evppi.csv").exists() && !plain.join("voi_sweep.csv").exists());
+    assert!(out.join("evppi.csv").exists() && !out.join("voi_sweep.csv").exists());
+    assert_eq!(manifest(&out)["iterations"], "3000");
 }
 
 fn voi_run(out: &Path, threads: usize, sampler: &str, n: u64) {
@@ -380,6 +381,28 @@ fn bad_input_exits_2_naming_the_flag() {
         &["--sweep: unknown parameter 'cost_per_famly' (did you mean 'cost_per_family'?)"],
     );
     rejects(&[evidence, "--horizon", "0"], &["--horizon must be at least 1 year"]);
+    // Checked before any work or output: a group too big for the draws, and
+    // a sweep value where the model is not defined.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    cradle()
+        .args(["voi", evidence, "-n", "30", "--group", "three=d_att,impl,rho", "-o"])
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "--group three (d_att+impl+rho): a regression on 3 parameters needs at least 36 draws; -n 30 gives 30",
+        ));
+    assert!(!out.exists());
+    let inverse = common::write(
+        dir.path(),
+        "inverse.toml",
+        "[parameters]\nx = { dist = \"uniform\", min = 1, max = 2 }\ny = { dist = \"normal\", mean = 0, sd = 1 }\n[metrics]\nnb = \"y + 1 / x\"\n",
+    );
+    rejects(
+        &[inverse.to_str().unwrap(), "--sweep", "x=0:2:1"],
+        &["--sweep: with x = 0 the base case is not finite"],
+    );
     rejects(&["scenarios/no-such.toml"], &["no-such.toml"]);
 
     // Given data: a bad cell names its line, row and column; a missing column suggests.
@@ -415,5 +438,12 @@ fn bad_input_exits_2_naming_the_flag() {
     given(&[good, "--nb", "fund", "--parameters", "effect", "--horizon", "5"])
         .assert()
         .code(2);
+    // Checked before the output directory opens: a group too big for the table.
+    given(&[good, "--nb", "fund", "--group", "g=effect"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "--group g (effect): a regression on 1 input needs at least 24 rows with finite values",
+        ));
     assert!(!out.exists(), "no output directory may appear for bad input");
 }

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use cradle::output::voi::{VoiRun, VoiSource, write_voi};
+use cradle::output::voi::{VOI_FILES, VoiRun, VoiSource, write_voi};
 use cradle::sampling::Sampler;
 use cradle::scenario::DEFAULT_SEED;
 use cradle::voi::{GroupSpec, PsaTable, SweepSpec, TableRequest, VoiConfig, VoiPlan, VoiResult, analyse_given};
@@ -39,7 +39,7 @@ fn scenario(args: &VoiArgs, parameters: Option<Vec<String>>, groups: Vec<GroupSp
         .expect("clap asks for SCENARIO without --from-csv");
     let scenario = super::load(path)?;
     super::show_notes(&scenario, args.quiet);
-    let model = Model::compile(&scenario);
+    let model = Model::new(&scenario)?;
     let defaults = VoiConfig::for_scenario(&scenario);
     let config = VoiConfig {
         metric: args.metric.clone(),
@@ -54,15 +54,19 @@ fn scenario(args: &VoiArgs, parameters: Option<Vec<String>>, groups: Vec<GroupSp
     };
     let plan = VoiPlan::new(&scenario, &model, &config)?;
     if config.sampler == Sampler::Sobol && !config.iterations.is_power_of_two() {
-        eprintln!(
-            "warning: {} iterations is not a power of two: Sobol points are balanced only at powers of two (next: {})",
-            config.iterations,
-            config.iterations.next_power_of_two()
-        );
+        // checked: past 2^63 there is no next power of two in u64.
+        let next = config
+            .iterations
+            .checked_next_power_of_two()
+            .map_or_else(|| "none below 2^64".to_string(), |n| n.to_string());
+        terminal::warn(&format!(
+            "{} iterations is not a power of two: Sobol points are balanced only at powers of two (next: {next})",
+            config.iterations
+        ));
     }
     let dir = out_dir(args, path);
-    super::prepare(&dir)?;
     let pool = super::pool(args.threads)?;
+    let mut set = super::open_set(&dir, &VOI_FILES)?;
     let start = Instant::now();
     let result = plan.analyse(&pool)?;
     let run = VoiRun {
@@ -73,7 +77,8 @@ fn scenario(args: &VoiArgs, parameters: Option<Vec<String>>, groups: Vec<GroupSp
         threads: pool.current_num_threads(),
         elapsed_s: start.elapsed().as_secs_f64(),
     };
-    let written = write_voi(&dir, &result, &run)?;
+    write_voi(&mut set, &result, &run)?;
+    let written = set.commit()?;
     let title = format!(
         "{}: {} draws, seed {}, {}, {} threads, {:.2} s",
         scenario.name,
@@ -83,8 +88,7 @@ fn scenario(args: &VoiArgs, parameters: Option<Vec<String>>, groups: Vec<GroupSp
         run.threads,
         run.elapsed_s
     );
-    show(args, &result, &title, &written, &dir);
-    Ok(())
+    show(args, &result, &title, &written, &dir)
 }
 
 fn given(args: &VoiArgs, path: &Path, parameters: Option<Vec<String>>, groups: Vec<GroupSpec>) -> anyhow::Result<()> {
@@ -107,39 +111,41 @@ fn given(args: &VoiArgs, path: &Path, parameters: Option<Vec<String>>, groups: V
         groups,
         ..TableRequest::default()
     };
+    request.check(&table)?;
     let seed = args.seed.unwrap_or(DEFAULT_SEED);
+    let dir = out_dir(args, path);
     let pool = super::pool(args.threads)?;
+    let mut set = super::open_set(&dir, &VOI_FILES)?;
     let start = Instant::now();
     let result = pool.install(|| analyse_given(&table, &request, seed))?;
-    let dir = out_dir(args, path);
-    super::prepare(&dir)?;
     let run = VoiRun {
         source: VoiSource::Table { table: &table, seed },
         threads: pool.current_num_threads(),
         elapsed_s: start.elapsed().as_secs_f64(),
     };
-    let written = write_voi(&dir, &result, &run)?;
+    write_voi(&mut set, &result, &run)?;
+    let written = set.commit()?;
     let title = format!(
         "{}: {} draws ({} dropped for nan or inf)",
         path.display(),
         terminal::grouped(table.rows() as f64),
         table.dropped()
     );
-    show(args, &result, &title, &written, &dir);
-    Ok(())
+    show(args, &result, &title, &written, &dir)
 }
 
 /// Notes, warnings and (unless quiet) the table.
-fn show(args: &VoiArgs, result: &VoiResult, title: &str, written: &[PathBuf], dir: &Path) {
+fn show(args: &VoiArgs, result: &VoiResult, title: &str, written: &[PathBuf], dir: &Path) -> anyhow::Result<()> {
     if !args.quiet {
         for note in &result.notes {
-            eprintln!("note: {note}");
+            terminal::note(note);
         }
     }
     for warning in &result.warnings {
-        eprintln!("warning: {warning}");
+        terminal::warn(warning);
     }
     if !args.quiet {
-        print!("{}", terminal::voi_table(result, title, written, dir));
+        terminal::print(&terminal::voi_table(result, title, written, dir))?;
     }
+    Ok(())
 }

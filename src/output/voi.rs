@@ -1,12 +1,12 @@
 //! The files of `cradle voi`: voi.csv, evppi.csv, voi_sweep.csv (with a
 //! sweep) and voi_run.csv (columns in the value-of-information issue and
-//! README.md#value-of-information; a contract), written atomically.
+//! README.md#value-of-information; a contract), written as one output set.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde::Serialize;
 
-use super::{Num, write_csv};
+use super::{Num, OutputSet, write_csv};
 use crate::chunk::CHUNK_SIZE;
 use crate::discount::Years;
 use crate::error::Result;
@@ -44,7 +44,7 @@ pub struct VoiRun<'a> {
     pub elapsed_s: f64,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Default)]
 struct VoiCsv<'a> {
     metric: &'a str,
     options: usize,
@@ -56,7 +56,7 @@ struct VoiCsv<'a> {
     prob_best_is_fund: Num,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Default)]
 struct EvppiCsv<'a> {
     metric: &'a str,
     parameter_or_group: &'a str,
@@ -68,7 +68,7 @@ struct EvppiCsv<'a> {
     share_of_evpi: Num,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Default)]
 struct SweepCsv<'a> {
     parameter: &'a str,
     value: Num,
@@ -77,7 +77,7 @@ struct SweepCsv<'a> {
     evpi: Num,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Default)]
 struct KeyValue<'a> {
     key: &'a str,
     value: &'a str,
@@ -149,14 +149,18 @@ fn manifest(result: &VoiResult, run: &VoiRun<'_>) -> Vec<(String, String)> {
     rows
 }
 
-/// Write every file of a value-of-information analysis into `dir` (which
-/// must exist): voi.csv, evppi.csv, voi_sweep.csv when there is a sweep,
-/// and voi_run.csv; returns the paths in the order written.
-pub fn write_voi(dir: &Path, result: &VoiResult, run: &VoiRun<'_>) -> Result<Vec<PathBuf>> {
+/// Every file `voi` can write: its output set (voi_sweep.csv only with a
+/// sweep; a set that lands without it removes an earlier run's).
+pub const VOI_FILES: [&str; 4] = ["voi.csv", "evppi.csv", "voi_sweep.csv", "voi_run.csv"];
+
+/// Write every file of a value-of-information analysis into `set`:
+/// voi.csv, evppi.csv, voi_sweep.csv when there is a sweep, and
+/// voi_run.csv; returns the final paths in the order written.
+pub fn write_voi(set: &mut OutputSet, result: &VoiResult, run: &VoiRun<'_>) -> Result<Vec<PathBuf>> {
     let mut written = Vec::new();
     let voi = result.voi_row();
     written.push(write_csv(
-        dir,
+        set,
         "voi.csv",
         [VoiCsv {
             metric: &voi.metric,
@@ -171,7 +175,7 @@ pub fn write_voi(dir: &Path, result: &VoiResult, run: &VoiRun<'_>) -> Result<Vec
     )?);
     let evppi = result.evppi_rows();
     written.push(write_csv(
-        dir,
+        set,
         "evppi.csv",
         evppi.iter().map(|r| EvppiCsv {
             metric: &r.metric,
@@ -186,7 +190,7 @@ pub fn write_voi(dir: &Path, result: &VoiResult, run: &VoiRun<'_>) -> Result<Vec
     )?);
     if !result.sweep.is_empty() {
         written.push(write_csv(
-            dir,
+            set,
             "voi_sweep.csv",
             result.sweep.iter().map(|r| SweepCsv {
                 parameter: &r.parameter,
@@ -199,7 +203,7 @@ pub fn write_voi(dir: &Path, result: &VoiResult, run: &VoiRun<'_>) -> Result<Vec
     }
     let rows = manifest(result, run);
     written.push(write_csv(
-        dir,
+        set,
         "voi_run.csv",
         rows.iter().map(|(key, value)| KeyValue { key, value }),
     )?);

@@ -306,13 +306,29 @@ impl<'a> VoiPlan<'a> {
                 parameters: g.parameters.clone(),
             })
             .collect();
+        let from_scenario = specs.len();
         specs.extend(config.groups.iter().cloned());
         if let Err(e) = super::group::check_distinct(&specs) {
             problems.push(e);
         }
+        let regression_rows = config.regression_rows.max(1).min(config.iterations);
         let mut groups = Vec::new();
-        for spec in specs {
-            let flag = format!("--group {}", spec.name);
+        for (g, spec) in specs.into_iter().enumerate() {
+            let flag = if g < from_scenario {
+                format!("[[group]] {}", spec.name)
+            } else {
+                format!("--group {}", spec.name)
+            };
+            let fewest = super::min_draws(spec.parameters.len());
+            if config.regression.knots.is_none() && regression_rows < fewest as u64 {
+                problems.push(Error::Config(format!(
+                    "{flag} ({}): a regression on {} parameter{} needs at least {fewest} draws; -n {} gives {regression_rows}: raise -n",
+                    spec.members(),
+                    spec.parameters.len(),
+                    if spec.parameters.len() == 1 { "" } else { "s" },
+                    config.iterations
+                )));
+            }
             let members: Vec<Result<usize>> = spec
                 .parameters
                 .iter()
@@ -360,11 +376,7 @@ impl<'a> VoiPlan<'a> {
                 }
             }
         }
-        let regression_rows = if groups.is_empty() {
-            0
-        } else {
-            config.regression_rows.max(1).min(n)
-        };
+        let regression_rows = if groups.is_empty() { 0 } else { regression_rows };
         let mut notes = Vec::new();
         if model.correlation.is_some() {
             notes.push(
@@ -376,7 +388,12 @@ impl<'a> VoiPlan<'a> {
                 let mut points = Vec::new();
                 for value in spec.values() {
                     let fixed = fixed_scenario(scenario, index, value)?;
-                    let model = Model::compile(&fixed);
+                    let model = Model::new(&fixed).map_err(|e| {
+                        Error::Config(format!(
+                            "--sweep: with {} = {value} the base case is not finite ({e}); choose a range where the model is defined",
+                            spec.parameter
+                        ))
+                    })?;
                     let design = Design::new(config.sampler, &model, n, config.seed)?;
                     let metric = model.metric_index(&metric.1)?;
                     points.push(SweepPoint {

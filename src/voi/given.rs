@@ -65,9 +65,26 @@ impl TableAnalysis {
     }
 }
 
-/// Compute EVPI and the requested EVPPIs from `table`; `rng` draws the
-/// regression replicates (deterministic for a seeded generator).
-pub fn analyse_table<R: Rng + ?Sized>(table: &PsaTable, request: &TableRequest, rng: &mut R) -> Result<TableAnalysis> {
+/// The columns a request names, checked against a table.
+struct Columns<'t> {
+    parameters: Vec<String>,
+    nb: Vec<&'t [f64]>,
+    inputs: Vec<&'t [f64]>,
+    groups: Vec<Vec<&'t [f64]>>,
+}
+
+impl TableRequest {
+    /// Check this request against `table` without computing anything: the
+    /// columns exist, no input is a net-benefit column, group names are
+    /// distinct, and the table has rows enough for each group's regression
+    /// ([`super::min_draws`]). Every problem is reported together. A
+    /// command calls this before it opens its output directory.
+    pub fn check(&self, table: &PsaTable) -> Result<()> {
+        resolve(table, self).map(|_| ())
+    }
+}
+
+fn resolve<'t>(table: &'t PsaTable, request: &TableRequest) -> Result<Columns<'t>> {
     if request.nb.is_empty() {
         return Err(Error::Config(
             "name at least one net-benefit column (one per option; one column means fund or not)".into(),
@@ -111,20 +128,48 @@ pub fn analyse_table<R: Rng + ?Sized>(table: &PsaTable, request: &TableRequest, 
                 "group '{}' must name at least one input",
                 group.name
             )));
+        } else if request.regression.knots.is_none() && table.rows() < super::min_draws(group.parameters.len()) {
+            problems.push(Error::Config(format!(
+                "--group {} ({}): a regression on {} input{} needs at least {} rows with finite values; {} has {}",
+                group.name,
+                group.members(),
+                group.parameters.len(),
+                if group.parameters.len() == 1 { "" } else { "s" },
+                super::min_draws(group.parameters.len()),
+                table.path().display(),
+                table.rows()
+            )));
         }
         match table.columns(&group.parameters) {
             Ok(g) => groups.push(g),
             Err(e) => problems.push(e),
         }
     }
-    let (nb, inputs) = match (nb, inputs) {
-        (Ok(nb), Ok(inputs)) if problems.is_empty() => (nb, inputs),
+    match (nb, inputs) {
+        (Ok(nb), Ok(inputs)) if problems.is_empty() => Ok(Columns {
+            parameters,
+            nb,
+            inputs,
+            groups,
+        }),
         (nb, inputs) => {
             let mut all: Vec<Error> = nb.err().into_iter().chain(inputs.err()).collect();
             all.append(&mut problems);
-            return Err(Error::from_list(all).expect("a problem was found"));
+            Err(Error::from_list(all).expect("a problem was found"))
         }
-    };
+    }
+}
+
+/// Compute EVPI and the requested EVPPIs from `table` (checked as by
+/// [`TableRequest::check`]); `rng` draws the regression replicates
+/// (deterministic for a seeded generator).
+pub fn analyse_table<R: Rng + ?Sized>(table: &PsaTable, request: &TableRequest, rng: &mut R) -> Result<TableAnalysis> {
+    let Columns {
+        parameters,
+        nb,
+        inputs,
+        groups,
+    } = resolve(table, request)?;
 
     let mut evpi = EvpiAccumulator::new(nb.len());
     evpi.add(&nb);

@@ -87,7 +87,7 @@ pub use given::{TableAnalysis, TableRequest, analyse_table};
 pub use group::GroupSpec;
 pub use population::PopulationEvpi;
 pub use psa_table::PsaTable;
-pub use regression::{Basis, RegressionConfig, RegressionEstimate, regression_evppi};
+pub use regression::{Basis, RegressionConfig, RegressionEstimate, min_draws, regression_evppi};
 pub use state::{ChunkVoi, VoiState};
 pub use sweep::{SweepSpec, fixed_scenario};
 
