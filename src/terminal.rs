@@ -404,7 +404,7 @@ pub fn voi_table(r: &cradle::voi::VoiResult, title: &str, written: &[std::path::
             .expect("not empty");
         let _ = writeln!(
             s,
-            "  EVPI is largest, {}, at {} = {} (P({metric} > 0) = {:.3})",
+            "  EVPI is largest, {}, at {} = {}\n  (where P({metric} > 0) = {:.3})",
             value(most.evpi),
             first.parameter,
             most.value,

@@ -66,7 +66,11 @@ fn voi_writes_every_file_with_the_contract_columns() {
         .stdout(predicate::str::contains("EVPI per cohort:"))
         .stdout(predicate::str::contains("EVPI over 10 years:"))
         .stdout(predicate::str::contains("parameter or group"))
-        .stdout(predicate::str::contains("Decision curve over cost_per_family"));
+        .stdout(predicate::str::contains("Decision curve over cost_per_family"))
+        // The summary fits 80 columns (the title, the table, the curve).
+        .stdout(predicate::function(|text: &str| {
+            text.lines().all(|line| line.chars().count() <= 80)
+        }));
     let (header, voi) = read_csv(&out.join("voi.csv"));
     assert_eq!(
         header,

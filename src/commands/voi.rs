@@ -80,7 +80,7 @@ fn scenario(args: &VoiArgs, parameters: Option<Vec<String>>, groups: Vec<GroupSp
     write_voi(&mut set, &result, &run)?;
     let written = set.commit()?;
     let title = format!(
-        "{}: {} draws, seed {}, {}, {} threads, {:.2} s",
+        "{}\n{} draws, seed {}, {}, {} threads, {:.2} s",
         scenario.name,
         terminal::grouped(config.iterations as f64),
         config.seed,
@@ -126,7 +126,7 @@ fn given(args: &VoiArgs, path: &Path, parameters: Option<Vec<String>>, groups: V
     write_voi(&mut set, &result, &run)?;
     let written = set.commit()?;
     let title = format!(
-        "{}: {} draws ({} dropped for nan or inf)",
+        "{}\n{} draws ({} dropped for nan or inf)",
         path.display(),
         terminal::grouped(table.rows() as f64),
         table.dropped()
