@@ -9,6 +9,7 @@ pub mod compare;
 pub mod report;
 pub mod run;
 pub mod sensitivity;
+pub mod voi;
 
 use std::path::{Path, PathBuf};
 

@@ -13,12 +13,14 @@
 pub mod progress;
 pub mod sensitivity;
 pub mod tables;
+pub mod voi;
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 pub use progress::{Progress, RunObserver};
 pub use tables::{base_case_table, compare_table, run_table};
+pub use voi::voi_table;
 
 /// The width every table and wrapped line fits in.
 pub const WIDTH: usize = 80;
@@ -98,6 +100,11 @@ pub fn wrote(dir: &Path, files: &[PathBuf]) -> String {
         n => format!("{} and {}", names[..n - 1].join(", "), names[n - 1]),
     };
     wrap(&format!("Wrote {list} to {}", dir.display()), 2)
+}
+
+/// 1234567.8 -> "1,234,568" (for people; CSV files never group digits).
+pub fn grouped(x: f64) -> String {
+    cradle::report::format::grouped(x, 0)
 }
 
 /// `text` cut to `width` characters with an ellipsis, padded to `width`.
