@@ -59,6 +59,9 @@ pub struct ReportArgs {
     /// The metric the report is about (default: the first metric with a claim).
     #[arg(long, value_name = "M")]
     pub metric: Option<String>,
+    /// Years of annual cohorts for the population EVPI (default 10; 0: per cohort only).
+    #[arg(long, value_name = "YEARS")]
+    pub horizon: Option<u32>,
     /// Seed (default: [settings] seed).
     #[arg(long, value_name = "S")]
     pub seed: Option<u64>,

@@ -73,6 +73,7 @@ fn every_section_is_in_the_page_and_in_the_markdown() {
         ("origin", "Where the value comes from"),
         ("drivers", "What it rests on"),
         ("scenarios", "Scenarios"),
+        ("voi", "Value of information"),
         ("convergence", "Convergence"),
         ("inputs", "Inputs"),
         ("reproduce", "How to reproduce"),
@@ -206,6 +207,9 @@ fn the_command_writes_every_csv_the_pages_and_the_figures() {
         "prcc.csv",
         "morris.csv",
         "sensitivity_run.csv",
+        "voi.csv",
+        "evppi.csv",
+        "voi_run.csv",
         "compare.csv",
         "compare_diff.csv",
         "report.md",
@@ -419,6 +423,9 @@ fn metrics_carry_labels_and_units() {
     assert!(html.contains("Distribution of Value per quitter"));
     // `cost` has no source: flagged.
     assert!(html.contains("one has no source and is highlighted"));
+    // No programme, so no net savings and no decision to value.
+    assert!(!html.contains("id=\"voi\""));
+    assert!(!out.join("voi.csv").exists());
 }
 
 #[test]
@@ -445,4 +452,72 @@ fn a_bad_metric_table_names_the_key() {
         assert!(err.contains(needle), "{err}");
         assert!(err.contains("bad.toml:4"), "{err}");
     }
+}
+
+#[test]
+fn the_value_of_information_is_that_of_cradle_voi_on_the_same_draws() {
+    let dir = tempfile::tempdir().unwrap();
+    let (report_dir, voi_dir) = (dir.path().join("r"), dir.path().join("v"));
+    cradle()
+        .args(["report", "scenarios/evidence.toml", "-q", "-o"])
+        .arg(&report_dir)
+        .args(["-n", "20000"])
+        .args(&SMALL[2..])
+        .assert()
+        .success();
+    cradle()
+        .args([
+            "voi",
+            "scenarios/evidence.toml",
+            "-n",
+            "20000",
+            "--horizon",
+            "10",
+            "-q",
+            "-o",
+        ])
+        .arg(&voi_dir)
+        .assert()
+        .success();
+    // The same analysis, run in ranges of chunks by the report: the same bytes.
+    for file in ["voi.csv", "evppi.csv"] {
+        let (a, b) = (
+            std::fs::read_to_string(report_dir.join(file)).unwrap(),
+            std::fs::read_to_string(voi_dir.join(file)).unwrap(),
+        );
+        assert_eq!(a, b, "{file}");
+    }
+    // The page states voi.csv's EVPI as it rounds money, and draws the EVPPI bars.
+    let mut voi = csv::Reader::from_path(report_dir.join("voi.csv")).unwrap();
+    let header = voi.headers().unwrap().clone();
+    let row = voi.records().next().unwrap().unwrap();
+    let get = |k: &str| -> f64 { row[header.iter().position(|h| h == k).unwrap()].parse().unwrap() };
+    let (evpi, population) = (get("evpi"), get("evpi_population"));
+    assert!(evpi > 0.0, "the evidence profile's decision is uncertain");
+    let html = std::fs::read_to_string(report_dir.join("report.html")).unwrap();
+    let md = std::fs::read_to_string(report_dir.join("report.md")).unwrap();
+    let label = Scenario::load(common::repo("scenarios/evidence.toml"))
+        .unwrap()
+        .metric_label("net_savings");
+    let worth = format!(
+        "would be worth {} per annual cohort",
+        cradle::report::page::show(&label, evpi)
+    );
+    let horizon = format!("or {} over 10 years", cradle::report::page::show(&label, population));
+    for page in [&html, &md] {
+        assert!(page.contains(&worth) && page.contains(&horizon), "{worth} / {horizon}");
+    }
+    assert!(html.contains("<figure id=\"figure-evppi\""));
+    assert!(report_dir.join("figures/evppi.svg").exists());
+}
+
+#[test]
+fn a_decision_no_draw_reverses_has_no_value_of_information_to_draw() {
+    let (html, md, a) = pages(1, "2026-02-09 10:00:00 UTC");
+    let voi = &a.voi.as_ref().expect("the headline has net savings").result;
+    assert_eq!(voi.evpi.evpi.value, 0.0, "net savings are positive in every draw");
+    for page in [&html, &md] {
+        assert!(page.contains("No draw reverses the decision, so no research could change it"));
+    }
+    assert!(!html.contains("figure-evppi"), "no bars of zeros");
 }

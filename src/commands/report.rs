@@ -69,8 +69,11 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
     }
     config.bootstrap = args.bootstrap;
     config.metric = args.metric.clone();
+    if let Some(h) = args.horizon {
+        config.horizon = (h > 0).then_some(h);
+    }
     // Every argument is checked before the output directory is touched.
-    let sobol_n = config.validate(&model)?;
+    let sobol_n = config.validate(&scenario, &model)?;
     if sobol_n != config.sobol_samples && !args.quiet {
         terminal::note(&format!(
             "Sobol base sample size rounded up from {} to {sobol_n} (a power of two keeps the Sobol points balanced)",
@@ -93,19 +96,29 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
     let mut progress = terminal::Progress::new(args.quiet);
     let analyses = report::analyse(&scenario, &model, &pairs, &config, &pool, &mut |stage, done, total| {
         let counting = match stage {
-            Stage::Run | Stage::Compare | Stage::Sensitivity(Method::Prcc) => Counting::Iterations,
+            Stage::Run | Stage::Voi | Stage::Compare | Stage::Sensitivity(Method::Prcc) => Counting::Iterations,
             Stage::Sensitivity(_) => Counting::Steps,
         };
         progress.update(stage.name(), counting, done, total);
     });
     progress.finish();
     let analyses = analyses?;
+    let (voi_notes, voi_warnings) = analyses
+        .voi
+        .as_ref()
+        .map_or((&[][..], &[][..]), |v| (&v.result.notes[..], &v.result.warnings[..]));
     if !args.quiet {
-        for note in &analyses.sensitivity.notes {
+        for note in analyses.sensitivity.notes.iter().chain(voi_notes) {
             terminal::note(note);
         }
     }
-    for warning in analyses.run.warnings.iter().chain(&analyses.sensitivity.warnings) {
+    for warning in analyses
+        .run
+        .warnings
+        .iter()
+        .chain(&analyses.sensitivity.warnings)
+        .chain(voi_warnings)
+    {
         terminal::warn(warning);
     }
     let variant_refs: Vec<&Scenario> = variants.iter().collect();
@@ -167,6 +180,22 @@ fn summary(page: &Report<'_>, dir: &Path, written: &[std::path::PathBuf], elapse
         ));
     }
     text.push_str(&terminal::wrap(&format!("{verdict}."), 2));
+    if let Some(v) = &a.voi {
+        let net = page.label(&v.result.metric);
+        let e = &v.result.evpi;
+        let mut line = format!(
+            "Value of information: EVPI {} per cohort",
+            cradle::report::page::show(&net, e.evpi.value)
+        );
+        if let Some(p) = &v.result.population {
+            line.push_str(&format!(
+                ", {} over {} years",
+                cradle::report::page::show(&net, p.evpi.value),
+                p.horizon
+            ));
+        }
+        text.push_str(&terminal::wrap(&format!("{line}."), 2));
+    }
     text.push_str(&terminal::wrap(
         &format!(
             "Open {} in a browser; report.md has the same findings.",

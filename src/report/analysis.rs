@@ -1,21 +1,27 @@
 //! What `cradle report` computes: the run, the one-way analyses (tornado,
 //! switching values), Sobol indices, PRCC (and Morris, which costs nothing
-//! beside them), and with variants the paired comparison on common random
-//! numbers; each by the library function its own command calls, on one
-//! pool, so that the report's CSV files are those commands' files.
+//! beside them), the value of information of the decision to fund (when
+//! the scenario has a programme, so net savings), and with variants the
+//! paired comparison on common random numbers; each by the library
+//! function its own command calls, on one pool, so that the report's CSV
+//! files are those commands' files.
 //!
 //! The default sizes keep the headline scenario with two variants to about
 //! ten seconds on two cores (README, "Report"): 10^6 iterations (or the
 //! scenario's `[settings] iterations`), Sobol N = 2^15 with 1,000 bootstrap
-//! resamples, PRCC on 10^5 iterations.
+//! resamples, PRCC on 10^5 iterations, the value of information on the
+//! run's own draws (same iterations, seed and sampler) with a population
+//! EVPI over 10 years.
 
 use crate::compare::{Comparison, compare_with};
+use crate::discount::Years;
 use crate::engine::{self, Observer, RunConfig, RunResult};
 use crate::error::{Error, Result};
 use crate::model::Model;
 use crate::sampling::Sampler;
 use crate::scenario::Scenario;
 use crate::sensitivity::{self, Method, SensitivityConfig, SensitivityResult};
+use crate::voi::{VoiConfig, VoiPlan, VoiResult, VoiState};
 
 /// Sobol base samples N of a report (a power of two).
 pub const DEFAULT_SOBOL_SAMPLES: u64 = 1 << 15;
@@ -23,6 +29,10 @@ pub const DEFAULT_SOBOL_SAMPLES: u64 = 1 << 15;
 pub const DEFAULT_PRCC_ITERATIONS: u64 = 100_000;
 /// Bootstrap resamples of a report's Sobol and Morris intervals.
 pub const DEFAULT_BOOTSTRAP: usize = 1000;
+/// Years of annual cohorts over which a report states the population EVPI.
+pub const DEFAULT_HORIZON: Years = 10;
+/// The metric whose sign is the decision to fund, for the value of information.
+pub const DECISION_METRIC: &str = "net_savings";
 
 /// What to compute, and how big.
 #[derive(Debug, Clone, PartialEq)]
@@ -44,6 +54,8 @@ pub struct ReportConfig {
     pub range: (f64, f64),
     /// The metric the report is about; `None`: see [`headline_metric`].
     pub metric: Option<String>,
+    /// Years of annual cohorts for the population EVPI (`None`: per cohort only).
+    pub horizon: Option<Years>,
 }
 
 impl ReportConfig {
@@ -59,6 +71,7 @@ impl ReportConfig {
             bootstrap: DEFAULT_BOOTSTRAP,
             range: (5.0, 95.0),
             metric: None,
+            horizon: Some(DEFAULT_HORIZON),
         }
     }
 
@@ -67,9 +80,10 @@ impl ReportConfig {
     /// the model has, and the sizes of each sensitivity method
     /// ([`SensitivityConfig::validate`]: Sobol N from 64 to 2^24, PRCC
     /// iterations from k + 3 to 10^7, bootstrap resamples up to 100,000, the
-    /// tornado range). Returns the Sobol base sample size N to use: the
-    /// requested one rounded up to a power of two.
-    pub fn validate(&self, model: &Model) -> Result<u64> {
+    /// tornado range), and the value-of-information plan (the horizon).
+    /// Returns the Sobol base sample size N to use: the requested one
+    /// rounded up to a power of two.
+    pub fn validate(&self, scenario: &Scenario, model: &Model) -> Result<u64> {
         if self.iterations == 0 {
             return Err(Error::Config("-n/--iterations must be at least 1".into()));
         }
@@ -99,7 +113,26 @@ impl ReportConfig {
                 sobol_n = n as u64;
             }
         }
+        if let Some(voi) = self.voi_config(scenario, model) {
+            VoiPlan::new(scenario, model, &voi)?;
+        }
         Ok(sobol_n)
+    }
+
+    /// The value-of-information analysis of the report: the decision to
+    /// fund (net savings > 0) on the run's own draws, every uncertain
+    /// parameter and the scenario's groups, EVPI over the horizon; `None`
+    /// when the model has no net savings (no programme, so no decision).
+    pub fn voi_config(&self, scenario: &Scenario, model: &Model) -> Option<VoiConfig> {
+        model.metric_index(DECISION_METRIC).ok()?;
+        Some(VoiConfig {
+            metric: Some(DECISION_METRIC.to_string()),
+            horizon: self.horizon,
+            iterations: self.iterations,
+            seed: self.seed,
+            sampler: self.sampler,
+            ..VoiConfig::for_scenario(scenario)
+        })
     }
 
     /// The configuration of the run.
@@ -150,6 +183,8 @@ pub enum Stage {
     Run,
     /// A sensitivity method.
     Sensitivity(Method),
+    /// The value of information.
+    Voi,
     /// The comparison with the variants.
     Compare,
 }
@@ -165,6 +200,7 @@ impl Stage {
             Stage::Sensitivity(Method::Prcc) => "PRCC",
             Stage::Sensitivity(Method::Morris) => "Morris",
             Stage::Sensitivity(Method::All) => "sensitivity",
+            Stage::Voi => "value of information",
             Stage::Compare => "compare",
         }
     }
@@ -181,11 +217,53 @@ pub struct Analyses {
     pub sensitivity_config: SensitivityConfig,
     /// Tornado, switching values, Sobol, PRCC and Morris of `metric`.
     pub sensitivity: SensitivityResult,
+    /// The value of information, when the model has net savings.
+    pub voi: Option<Voi>,
+    /// Worker threads of the pool (for voi_run.csv; nothing depends on it).
+    pub threads: usize,
     /// The scenario against each variant, when there are variants.
     pub comparison: Option<Comparison>,
-    /// Seconds each part took: run, sensitivity, comparison (for run.csv
-    /// and sensitivity_run.csv; the page itself shows no timings).
-    pub elapsed_s: [f64; 3],
+    /// Seconds each part took: run, sensitivity, value of information,
+    /// comparison (for run.csv, sensitivity_run.csv and voi_run.csv; the
+    /// page itself shows no timings).
+    pub elapsed_s: [f64; 4],
+}
+
+/// The value-of-information analysis of a report: what was asked, and what
+/// it found.
+#[derive(Debug, Clone)]
+pub struct Voi {
+    /// The configuration (for voi_run.csv).
+    pub config: VoiConfig,
+    /// EVPI, population EVPI and EVPPI.
+    pub result: VoiResult,
+}
+
+/// Run the value-of-information plan (of `iterations` draws) in about
+/// twenty ranges of chunks, calling `progress` after each: joined, the ranges give exactly the
+/// result of one run over all of them (`voi::VoiState`).
+fn value_of_information(
+    plan: &VoiPlan<'_>,
+    iterations: u64,
+    pool: &rayon::ThreadPool,
+    progress: &mut (dyn FnMut(Stage, u64, u64) + Send),
+) -> Result<VoiResult> {
+    let chunks = plan.chunks();
+    let step = chunks.div_ceil(20).max(1);
+    let mut state: Option<VoiState> = None;
+    let mut first = 0;
+    while first < chunks {
+        let end = (first + step).min(chunks);
+        let part = plan.run_range((first, end), pool)?;
+        match &mut state {
+            None => state = Some(part),
+            Some(s) => s.append(part)?,
+        }
+        let done = state.as_ref().map_or(0, VoiState::iterations);
+        progress(Stage::Voi, done, iterations);
+        first = end;
+    }
+    plan.finish(&state.expect("at least one chunk"))
 }
 
 /// Passes the engine's progress on as a stage's.
@@ -213,7 +291,7 @@ pub fn analyse(
     pool: &rayon::ThreadPool,
     progress: &mut (dyn FnMut(Stage, u64, u64) + Send),
 ) -> Result<Analyses> {
-    if config.validate(model)? != config.sobol_samples {
+    if config.validate(scenario, model)? != config.sobol_samples {
         return Err(Error::Config(format!(
             "the Sobol base sample size must be a power of two, got {} (ReportConfig::validate gives the rounded size)",
             config.sobol_samples
@@ -266,6 +344,20 @@ pub fn analyse(
     let sensitivity_s = clock.elapsed().as_secs_f64();
 
     let clock = std::time::Instant::now();
+    let voi = match config.voi_config(scenario, model) {
+        Some(voi_config) => {
+            let plan = VoiPlan::new(scenario, model, &voi_config)?;
+            let result = value_of_information(&plan, voi_config.iterations, pool, progress)?;
+            Some(Voi {
+                config: voi_config,
+                result,
+            })
+        }
+        None => None,
+    };
+    let voi_s = clock.elapsed().as_secs_f64();
+
+    let clock = std::time::Instant::now();
     let comparison = if variants.is_empty() {
         None
     } else {
@@ -301,7 +393,9 @@ pub fn analyse(
         run,
         sensitivity_config,
         sensitivity,
+        voi,
+        threads: pool.current_num_threads(),
         comparison,
-        elapsed_s: [run_s, sensitivity_s, compare_s],
+        elapsed_s: [run_s, sensitivity_s, voi_s, compare_s],
     })
 }

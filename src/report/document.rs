@@ -1,6 +1,6 @@
 //! The report as a document: headings, paragraphs, tables, figures and
 //! lists, with the text as plain strings. The page's parts build these
-//! blocks once; [`super::html`] and [`super::markdown`] render the same
+//! blocks once; `report::html` and `report::markdown` render the same
 //! blocks, so the web page and the Markdown say the same things, and text
 //! is escaped in exactly one place per format (the renderers).
 

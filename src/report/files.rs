@@ -20,6 +20,7 @@ use crate::error::{Error, Result};
 use crate::model::Model;
 use crate::output::comparison::{COMPARISON_FILES, write_comparison};
 use crate::output::sensitivity::{SENSITIVITY_FILES, write_sensitivity};
+use crate::output::voi::{VOI_FILES, VoiRun, VoiSource, write_voi};
 use crate::output::{OutputSet, RUN_FILES, RunInfo, write_run};
 
 /// The report's page, as HTML.
@@ -30,12 +31,13 @@ pub const REPORT_MD: &str = "report.md";
 pub const FIGURES_DIR: &str = "figures";
 
 /// Every file the report can write for `model`, relative to DIR: the sets
-/// of `run`, `sensitivity` and `compare`, every figure it can draw
+/// of `run`, `sensitivity`, `voi` and `compare`, every figure it can draw
 /// (figures/..., see [`figure_files`]), then report.md and report.html.
 pub fn report_files(model: &Model) -> Vec<String> {
     RUN_FILES
         .iter()
         .chain(&SENSITIVITY_FILES)
+        .chain(&VOI_FILES)
         .chain(&COMPARISON_FILES)
         .map(|n| n.to_string())
         .chain(figure_files(model).iter().map(|f| format!("{FIGURES_DIR}/{f}")))
@@ -92,8 +94,9 @@ fn write_text(set: &mut OutputSet, name: &str, text: &str) -> Result<PathBuf> {
 }
 
 /// Write every file of a report into `set` (opened on DIR with
-/// [`report_files`]): the run's, the sensitivity analysis's and (with
-/// variants) the comparison's CSV files, the figures, report.md and, last,
+/// [`report_files`]): the run's, the sensitivity analysis's, the value of
+/// information's (with net savings) and (with variants) the comparison's
+/// CSV files, the figures, report.md and, last,
 /// report.html. Nothing lands until the caller commits `set`. Returns the
 /// paths the files will have, in the order written.
 pub fn write_report(set: &mut OutputSet, report: &Report<'_>, run_info: &RunInfo) -> Result<Vec<PathBuf>> {
@@ -107,6 +110,17 @@ pub fn write_report(set: &mut OutputSet, report: &Report<'_>, run_info: &RunInfo
         &a.sensitivity,
         a.elapsed_s[1],
     )?);
+    if let Some(v) = &a.voi {
+        let run = VoiRun {
+            source: VoiSource::Scenario {
+                scenario: report.scenario,
+                config: &v.config,
+            },
+            threads: a.threads,
+            elapsed_s: a.elapsed_s[2],
+        };
+        written.extend(write_voi(set, &v.result, &run)?);
+    }
     if let Some(c) = &a.comparison {
         written.extend(write_comparison(set, c)?);
     }

@@ -25,6 +25,6 @@ mod html;
 mod markdown;
 pub mod page;
 
-pub use analysis::{Analyses, ReportConfig, Stage, analyse, headline_metric};
+pub use analysis::{Analyses, ReportConfig, Stage, Voi, analyse, headline_metric};
 pub use files::{FIGURES_DIR, REPORT_HTML, REPORT_MD, figure_files, render, report_files, write_report};
 pub use page::{Report, ReportInfo};

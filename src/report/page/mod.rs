@@ -129,8 +129,9 @@ pub fn build(r: &Report<'_>) -> Result<Vec<Block>> {
     if let Some(c) = &r.analyses.comparison {
         blocks.extend(scenarios::section(r, c)?);
     }
-    // Value of information joins here once `cradle voi` is in the library:
-    // `voi::section(&findings)` with the findings of that analysis.
+    if let Some(v) = &r.analyses.voi {
+        blocks.extend(voi::section(r, &v.result)?);
+    }
     blocks.extend(convergence::section(r)?);
     blocks.extend(inputs::section(r));
     blocks.extend(reproduce::section(r));
@@ -153,6 +154,11 @@ fn intro(r: &Report<'_>) -> Vec<Inline> {
         format::grouped(r.config.bootstrap as f64, 0),
         format::grouped(r.config.prcc_iterations as f64, 0),
     );
+    if a.voi.is_some() {
+        s.push_str(
+            ", valued the information that would settle the decision to fund (EVPI and EVPPI, on the same draws)",
+        );
+    }
     if let Some(c) = &a.comparison {
         s.push_str(&format!(
             ", and compared it with {} on common random numbers ({} draws each)",

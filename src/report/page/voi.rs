@@ -1,93 +1,140 @@
-//! "Value of information": the seam where the report will show the value
-//! of information analysis once `cradle voi` is part of the library (it is
-//! being built on its own branch). The section is one function over the
-//! findings that analysis returns, so wiring it in is one call in
-//! `page::build` and one conversion from the analysis's result.
+//! "Value of information": what resolving the uncertainty would be worth to
+//! the decision to fund the programme (fund when net savings are
+//! positive), from the `voi` analysis run on the report's own draws. The
+//! decision now and how often it is the wrong one; the expected value of
+//! perfect information (EVPI) per annual cohort and over the horizon; the
+//! expected value of partial perfect information (EVPPI) of each input and
+//! group as bars, EVPI as their ceiling. Research that would cost more than
+//! an input's EVPPI is not worth doing for this decision (Claxton 1999;
+//! Strong, Oakley & Brennan 2014).
+//!
+//! When the same option is best in every draw no information can change the
+//! decision: the section says so and draws no bars (they would all be 0).
 
+use super::{Report, in_sentence, plural, show, show_all};
 use crate::error::Result;
-use crate::report::document::{Block, Figure, heading, paragraph, text};
+use crate::report::document::{Block, Figure, Inline, code, heading, paragraph, strong, text};
 use crate::report::figures::{self, Evppi, EvppiBar};
-use crate::report::format::money;
+use crate::report::format::{grouped, percent, probability};
+use crate::voi::VoiResult;
 
-/// What the value-of-information analysis found, as the page needs it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct VoiFindings<'a> {
-    /// The decision metric (e.g. "Net savings").
-    pub metric: &'a str,
-    /// Expected value of perfect information per cohort, £.
-    pub evpi_per_cohort: f64,
-    /// EVPI over the stated horizon, £, and the horizon in years.
-    pub evpi_horizon: Option<(f64, u32)>,
-    /// EVPPI of each parameter and group, with intervals.
-    pub evppi: &'a [EvppiBar<'a>],
+/// How to ask for the decision curve, which the report does not draw (it
+/// costs a full run per value of the input).
+fn sweep_hint(r: &Report<'_>) -> Vec<Inline> {
+    vec![
+        text(
+            "The decision curve (P(net savings > 0), mean net savings and EVPI as one input is held at each value of a grid) costs a run per value, so the report leaves it out: ",
+        ),
+        code(format!(
+            "cradle voi {} --sweep PARAM=LO:HI:STEP",
+            r.scenario.path.display()
+        )),
+        text(" draws it into voi_sweep.csv."),
+    ]
 }
 
-/// The section: EVPI per cohort and over the horizon in a sentence, then
-/// the EVPPI bars of every parameter and group with EVPI as a reference
-/// line. EVPI is what resolving every uncertainty would be worth to the
-/// decision to fund the programme; an EVPPI is what resolving one input
-/// (or group) would be worth: research worth doing costs less than it.
-pub fn section(v: &VoiFindings<'_>) -> Result<Vec<Block>> {
-    let mut sentence = format!(
-        "Resolving every uncertainty before deciding would be worth {} per annual cohort (the expected value of perfect information, EVPI, for {})",
-        money(v.evpi_per_cohort),
-        v.metric
-    );
-    if let Some((total, years)) = v.evpi_horizon {
-        sentence.push_str(&format!(", or {} over {years} years", money(total)));
+/// The section, for the report `r` and its value-of-information result `v`.
+pub fn section(r: &Report<'_>, v: &VoiResult) -> Result<Vec<Block>> {
+    let label = r.label(&v.metric);
+    let e = &v.evpi;
+    let mut out = vec![heading(2, "Value of information", "voi")];
+
+    // The decision now, and how often it is the wrong one.
+    let fund = e.best_on_average == 1;
+    let p_best_now = e.prob_best.get(e.best_on_average).copied().unwrap_or(f64::NAN);
+    let mean = e.mean_increment.get(1).copied().unwrap_or(f64::NAN);
+    out.push(paragraph(vec![text(format!(
+        "The decision is whether to fund the programme: funding is the better choice in a draw where {} are positive. On the current evidence the choice is {} (mean {} {}), and it is the better one in {} of the {} draws.",
+        in_sentence(&label.label),
+        if fund { "to fund" } else { "not to fund" },
+        in_sentence(&label.label),
+        show(&label, mean),
+        probability(p_best_now),
+        grouped(e.n as f64, 0)
+    ))]));
+
+    let settled = e.evpi.value == 0.0 && e.prob_best.contains(&1.0);
+    if settled {
+        out.push(paragraph(vec![
+            strong("No draw reverses the decision, so no research could change it"),
+            text(format!(
+                ": the expected value of perfect information (EVPI) is {} per cohort, and so is that of each of the {} (evppi.csv lists them).",
+                show(&label, 0.0),
+                plural(v.binned.len() + v.grouped.len(), "input or group", "inputs and groups")
+            )),
+        ]));
+        return Ok(out);
     }
-    sentence.push_str(". The bars show what resolving each input or group alone would be worth (EVPPI); research that costs more than this is not worth doing for this decision.");
+
+    let ev = show_all(&label, &[e.evpi.value, e.evpi.low().max(0.0), e.evpi.high()]);
+    let mut sentence = format!(
+        "Resolving every uncertainty before deciding would be worth {} per annual cohort (the expected value of perfect information, EVPI; 95% interval {} to {})",
+        ev[0], ev[1], ev[2]
+    );
+    if let Some(p) = &v.population {
+        sentence.push_str(&format!(
+            ", or {} over {} years of cohorts ({} discounted cohorts on the {} schedule)",
+            show(&label, p.evpi.value),
+            p.horizon,
+            crate::report::format::number(p.cohorts),
+            p.schedule
+        ));
+    }
+    sentence.push_str(". Resolving one input, or one group of inputs, alone would be worth its EVPPI, shown below");
+    let mut rows = v.evppi_rows();
+    rows.sort_by(|a, b| b.evppi.total_cmp(&a.evppi));
+    let mut inlines = vec![text(sentence)];
+    let top: Vec<_> = rows.iter().filter(|row| row.evppi > 0.0).take(3).collect();
+    if !top.is_empty() {
+        inlines.push(text(": the largest are "));
+        for (i, row) in top.iter().enumerate() {
+            if i > 0 {
+                inlines.push(text(if i + 1 == top.len() { " and " } else { ", " }));
+            }
+            inlines.push(code(row.parameter_or_group.clone()));
+            let share = if row.share_of_evpi.is_finite() {
+                format!(", {} of the EVPI", percent(row.share_of_evpi))
+            } else {
+                String::new()
+            };
+            inlines.push(text(format!(" ({}{share})", show(&label, row.evppi))));
+        }
+    }
+    inlines.push(text(
+        ". Research that would cost more than an input's EVPPI is not worth doing for this decision.",
+    ));
+    out.push(paragraph(inlines));
+
+    let bars: Vec<EvppiBar<'_>> = rows
+        .iter()
+        .map(|row| EvppiBar {
+            factor: &row.parameter_or_group,
+            evppi: row.evppi,
+            low: row.evppi_low,
+            high: row.evppi_high,
+        })
+        .collect();
     let svg = figures::draw_evppi(&Evppi {
         per: "per cohort",
-        bars: v.evppi,
-        evpi: Some(v.evpi_per_cohort),
+        bars: &bars,
+        evpi: Some(e.evpi.value),
     })?;
-    Ok(vec![
-        heading(2, "Value of information", "voi"),
-        paragraph(vec![text(sentence)]),
-        Block::Figure(Figure {
-            file: "evppi.svg".into(),
-            svg,
-            caption: "EVPPI of each input and group with its interval; the dashed line is the EVPI, which no EVPPI exceeds beyond estimation noise.".into(),
-        }),
-    ])
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_section_states_evpi_and_draws_the_bars() {
-        let bars = [
-            EvppiBar {
-                factor: "delta_p",
-                evppi: 1.2e6,
-                low: 1.0e6,
-                high: 1.4e6,
-            },
-            EvppiBar {
-                factor: "e_cd",
-                evppi: 2.0e5,
-                low: f64::NAN,
-                high: f64::NAN,
-            },
-        ];
-        let blocks = section(&VoiFindings {
-            metric: "net savings",
-            evpi_per_cohort: 1.5e6,
-            evpi_horizon: Some((1.2e7, 10)),
-            evppi: &bars,
-        })
-        .unwrap();
-        let Block::Paragraph { text, .. } = &blocks[1] else {
-            panic!()
-        };
-        let words = crate::report::document::plain(text);
-        assert!(
-            words.contains("£1.5m per annual cohort") && words.contains("£12m over 10 years"),
-            "{words}"
-        );
-        assert!(matches!(&blocks[2], Block::Figure(f) if f.svg.contains("delta_p")));
-    }
+    let groups = if v.grouped.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "; groups by regression on the first {} draws",
+            grouped(v.regression_rows as f64, 0)
+        )
+    };
+    out.push(Block::Figure(Figure {
+        file: "evppi.svg".into(),
+        svg,
+        caption: format!(
+            "EVPPI per annual cohort of each input and group, with its 95% interval (single inputs: {} equal-probability bins each, cross-fitted; the interval reaches over the estimate's downward bias{groups}); the dashed line is the EVPI, which no EVPPI exceeds beyond estimation noise.",
+            v.bins
+        ),
+    }));
+    out.push(paragraph(sweep_hint(r)));
+    Ok(out)
 }
