@@ -5,10 +5,10 @@
 //! net log, requests made on behalf of a file:// page), the screenshot is
 //! not blank, every figure's SVG is in the rendered page and not empty, and
 //! the claim paragraph's P(claim) is summary.csv's prob_meets_claim as the
-//! page rounds it.
+//! page rounds it, and printed to PDF it is on A4 pages.
 //!
 //! Chromium is driven by its command line (`--dump-dom`, `--screenshot`,
-//! `--enable-logging=stderr`, `--log-net-log`): one process per check, no
+//! `--print-to-pdf`, `--enable-logging=stderr`, `--log-net-log`): one process per check, no
 //! DevTools client or WebDriver to install, nothing that can hang on a
 //! socket. A page with a console message and a blocked image is rendered
 //! the same way first, so the checks are shown able to fail.
@@ -254,4 +254,40 @@ fn the_headline_report_renders_offline_in_a_browser() {
     let (ink, colours) = pixel_variety(&shot);
     assert!(ink > 0.03 && ink < 0.9, "share of non-white pixels {ink}");
     assert!(colours > 50, "only {colours} colours");
+
+    // Printed, it is on A4 pages (the print style's `@page { size: A4 }`;
+    // Chromium's own default is US Letter, 612 × 792 pt).
+    let pdf = dir.path().join("report.pdf");
+    render(
+        &chromium,
+        &page,
+        &[
+            format!("--print-to-pdf={}", pdf.display()),
+            "--no-pdf-header-footer".to_string(),
+        ],
+    );
+    let pages = media_boxes(&std::fs::read(&pdf).unwrap());
+    assert!(pages.len() >= 4, "{} pages", pages.len());
+    for (w, h) in pages {
+        assert!(
+            (w - 595.3).abs() < 2.0 && (h - 841.9).abs() < 2.0,
+            "a {w} × {h} pt page is not A4"
+        );
+    }
+}
+
+/// Width and height in points of every page of a PDF, from its
+/// `/MediaBox [0 0 W H]` entries (Chromium writes them uncompressed).
+fn media_boxes(pdf: &[u8]) -> Vec<(f64, f64)> {
+    let text = String::from_utf8_lossy(pdf);
+    text.match_indices("/MediaBox [")
+        .filter_map(|(i, m)| {
+            let rest = &text[i + m.len()..];
+            let numbers: Vec<f64> = rest[..rest.find(']')?]
+                .split_whitespace()
+                .filter_map(|n| n.parse().ok())
+                .collect();
+            (numbers.len() == 4).then(|| (numbers[2] - numbers[0], numbers[3] - numbers[1]))
+        })
+        .collect()
 }
