@@ -30,16 +30,35 @@ Z95 = 1.959963984540054
 CHUNK = 1_000_000
 
 
+# HM Treasury Green Book 2022, annex A6: (last year of the band, cost rate,
+# health rate). The health rates are the published ones (1.5%, 1.29%,
+# 1.07%, ...), as cradle uses them (src/discount.rs), not the cost rates
+# scaled by 1.5/3.5.
+GREEN_BOOK = (
+    (30, 0.035, 0.015),
+    (75, 0.030, 0.0129),
+    (125, 0.025, 0.0107),
+    (200, 0.020, 0.0086),
+    (300, 0.015, 0.0064),
+    (math.inf, 0.010, 0.0043),
+)
+
+
+def green_book_rate(s, health=False):
+    """The Green Book rate r(s) for year s >= 1."""
+    for last, cost, health_rate in GREEN_BOOK:
+        if s <= last:
+            return health_rate if health else cost
+    raise AssertionError("the last band is open-ended")
+
+
 def green_book_df(years, health=False):
-    """DF(t) for t = 0..years-1, year by year (HM Treasury Green Book)."""
-    scale = 1.5 / 3.5 if health else 1.0
+    """DF(t) = prod_{s=1}^{t} 1/(1 + r(s)) for t = 0..years-1, year by year."""
     df = np.empty(years)
     d = 1.0
     for t in range(years):
         if t > 0:
-            s = t
-            r = 0.035 if s <= 30 else 0.030 if s <= 75 else 0.025 if s <= 125 else 0.020
-            d /= 1.0 + r * scale
+            d /= 1.0 + green_book_rate(t, health)
         df[t] = d
     return df
 
