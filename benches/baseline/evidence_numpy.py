@@ -9,12 +9,15 @@ the programme) are written out by hand, as a user would, with year-by-year
 Green Book discount factors and the fade ρ + (1 − ρ)·e^(−λt) evaluated year
 by year for each iteration's own ρ and λ.
 
-Usage: python3 benches/baseline/evidence_numpy.py [N] [SEED] [means|full]
+Usage: python3 benches/baseline/evidence_numpy.py [N] [SEED] [means|full] [CHUNK]
 Prints one JSON line: iterations, mode, seconds (wall), cpu_seconds (this
 process's user + system time for the sampling, model and summaries, without
 interpreter start-up, imports or reading the scenario), iterations_per_s
 (per CPU second), mean and sd of value_per_child, gross_savings and
 net_savings, and in `full` mode the percentiles of each kept column.
+
+CHUNK (default 10^6) is how many iterations are drawn and evaluated at
+once; see headline_numpy.py on its effect on speed.
 
 `means` (the default) keeps running sums only: the least a user could do.
 `full` also does what cradle's run reports: it keeps every value of the five
@@ -110,6 +113,7 @@ def main():
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000_000
     seed = int(sys.argv[2]) if len(sys.argv) > 2 else 20260209
     full = len(sys.argv) > 3 and sys.argv[3] == "full"
+    chunk = int(sys.argv[4]) if len(sys.argv) > 4 else CHUNK
     kept = []
     scenario = tomllib.loads(SCENARIO.read_text())
     params = {name: sampler(spec) for name, spec in scenario["parameters"].items()}
@@ -133,7 +137,7 @@ def main():
     start, cpu_start = time.perf_counter(), time.process_time()
     done = 0
     while done < n:
-        m = min(CHUNK, n - done)
+        m = min(chunk, n - done)
         p = {name: draw(rng, m) for name, draw in params.items()}
         # Derived: the trial effect on disorganisation through the logit link,
         # and the liability-threshold excess risks.
