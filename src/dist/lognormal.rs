@@ -15,7 +15,7 @@ use rand::Rng;
 use rand_distr::{Distribution, StandardNormal};
 
 use super::truncation::{Range, conditioned_cdf, conditioned_support, truncated, within};
-use super::{DResult, fail, finite, positive};
+use super::{DResult, DistError, fail, finite, positive};
 use crate::special::{norm_cdf, norm_inv};
 
 /// Lognormal: ln X ~ N(meanlog, sdlog²), optionally truncated.
@@ -48,6 +48,7 @@ impl LogNormal {
         positive("sd", sd)?;
         let var_log = (sd / mean).powi(2).ln_1p();
         LogNormal::new(mean.ln() - var_log / 2.0, var_log.sqrt())
+            .map_err(|e| DistError(format!("mean = {mean}, sd = {sd}: the implied {}", e.0)))
     }
 
     /// Lognormal from a confidence interval read off a paper: median = √(lo·hi),
@@ -58,7 +59,14 @@ impl LogNormal {
                 "interval must be [low, high] with 0 < low < high, got [{lo}, {hi}]"
             ));
         }
-        LogNormal::new((lo.ln() + hi.ln()) / 2.0, (hi / lo).ln() / (2.0 * z))
+        let ratio = hi / lo;
+        let width = if ratio.is_finite() {
+            ratio.ln()
+        } else {
+            hi.ln() - lo.ln()
+        };
+        LogNormal::new((lo.ln() + hi.ln()) / 2.0, width / (2.0 * z))
+            .map_err(|e| DistError(format!("the interval [{lo}, {hi}]: the implied {}", e.0)))
     }
 
     /// One draw: exp(μ + σZ), conditioned on the range if truncated.
