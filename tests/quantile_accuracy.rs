@@ -340,3 +340,28 @@ fn quantiles_are_monotone_including_across_the_table_edges() {
         }
     }
 }
+
+#[test]
+fn beta_quantiles_near_one_are_the_nearest_double() {
+    // Beta(1, b) has S(x) = (1 − x)^b, so 1 − Q(u) = (1 − u)^(1/b) in closed
+    // form. Below 1 the doubles are 2^−53 apart: Q(u) must be the nearest
+    // one (to half that spacing, plus the tables' accuracy in probability,
+    // 1e-10·(1 − u), which moves 1 − Q by a relative 1e-10/b). Before the
+    // fix the logistic x = 1/(1 + e^(−y)) rounded 1 + e^(−y) to doubles
+    // 2^−52 apart and was up to a whole spacing off.
+    let spacing = f64::EPSILON / 2.0;
+    for b in [0.03, 0.05, 0.1, 0.5] {
+        let dist = Dist::beta(1.0, b).unwrap();
+        for k in 0..=4000 {
+            let wanted = 10f64.powf(-17.5 + 5.0 * k as f64 / 4000.0);
+            let u = 1.0 - wanted.powf(b);
+            let exact = (1.0 - u).powf(1.0 / b); // 1 − u is exact for u ≥ ½
+            let got = 1.0 - dist.quantile(u); // exact for a quantile ≥ ½
+            let allowed = spacing / 2.0 + 1e-9 / b * exact;
+            assert!(
+                (got - exact).abs() <= allowed,
+                "beta(1, {b}): 1 − Q({u}) = {got:e}, the nearest double to the exact {exact:e} is within {allowed:e}"
+            );
+        }
+    }
+}

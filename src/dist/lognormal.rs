@@ -18,6 +18,10 @@ use super::truncation::{Range, conditioned_cdf, conditioned_support, truncated, 
 use super::{DResult, DistError, fail, finite, positive};
 use crate::special::{norm_cdf, norm_inv};
 
+/// The largest |meanlog|: e^±708 (3e307, 3.3e-308) is still a normal double,
+/// so the median (the default base value) is finite and positive.
+pub const MAX_MEANLOG: f64 = 708.0;
+
 /// Lognormal: ln X ~ N(meanlog, sdlog²), optionally truncated.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LogNormal {
@@ -34,6 +38,12 @@ impl LogNormal {
     pub(super) fn new(meanlog: f64, sdlog: f64) -> DResult<LogNormal> {
         finite("meanlog", meanlog)?;
         positive("sdlog", sdlog)?;
+        if meanlog.abs() > MAX_MEANLOG {
+            return fail(format!(
+                "meanlog must lie within ±{MAX_MEANLOG}, got {meanlog}: the median e^meanlog would be {} the range of double-precision numbers (2.2e-308 to 1.8e308)",
+                if meanlog > 0.0 { "above" } else { "below" }
+            ));
+        }
         Ok(LogNormal {
             meanlog,
             sdlog,

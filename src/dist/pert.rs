@@ -49,10 +49,18 @@ impl Pert {
         }
         // halved, so that a range wider than the largest double does not overflow
         let half_width = max / 2.0 - min / 2.0;
-        let shape = BetaShape::new(
-            1.0 + lambda * (mode / 2.0 - min / 2.0) / half_width,
-            1.0 + lambda * (max / 2.0 - mode / 2.0) / half_width,
-        )?;
+        // α, β = 1 + λ·side/half-width; λ·side overflows only for ranges near
+        // the largest double, and only there is the division done first (which
+        // rounds differently, so ordinary PERTs keep their exact shapes).
+        let shape_of = |side: f64| {
+            let plain = 1.0 + lambda * side / half_width;
+            if plain.is_finite() {
+                plain
+            } else {
+                1.0 + lambda * (side / half_width)
+            }
+        };
+        let shape = BetaShape::new(shape_of(mode / 2.0 - min / 2.0), shape_of(max / 2.0 - mode / 2.0))?;
         Ok(Pert { min, mode, max, shape })
     }
 
