@@ -28,7 +28,7 @@ use super::gamma::{MAX_SHAPE, MIN_SHAPE};
 use super::incomplete::BetaTails;
 use super::inverse::invert;
 use super::table::{LazyTable, QuantileTable};
-use super::{DResult, DistError, fail, positive, uniform01};
+use super::{DResult, DistError, fail, positive, show, uniform01};
 
 /// Below this α + β the sampler works in logarithms (see the module docs):
 /// above it, both gammas fall below 1e-300 with probability below
@@ -74,12 +74,14 @@ impl BetaShape {
         for (name, value) in [("alpha", alpha), ("beta", beta)] {
             if value > MAX_SHAPE {
                 return fail(format!(
-                    "{name} must be at most {MAX_SHAPE:e}, got {value}: a beta that narrow is a normal (or, when the other shape is small, a gamma) to well within its own spread; use dist = \"normal\" or \"gamma\" with the same mean and sd"
+                    "{name} must be at most {MAX_SHAPE:e}, got {}: a beta that narrow is a normal (or, when the other shape is small, a gamma) to well within its own spread; use dist = \"normal\" or \"gamma\" with the same mean and sd",
+                    show(value)
                 ));
             }
             if value < MIN_SHAPE {
                 return fail(format!(
-                    "{name} must be at least {MIN_SHAPE:e}, got {value}: below that, 1/{name} overflows"
+                    "{name} must be at least {MIN_SHAPE:e}, got {}: below that, 1/{name} overflows",
+                    show(value)
                 ));
             }
         }

@@ -26,7 +26,7 @@ use super::incomplete::GammaTails;
 use super::inverse::invert;
 use super::table::LazyTable;
 use super::truncation::{Range, conditioned_cdf, conditioned_support, truncated, within};
-use super::{DResult, DistError, fail, positive};
+use super::{DResult, DistError, fail, positive, show};
 
 /// The smallest shape accepted (gamma and beta): below it 1/shape, which the
 /// samplers and the lower-tail quantile use, overflows.
@@ -63,7 +63,8 @@ impl Gamma {
         positive("scale", scale)?;
         if !(MIN_SHAPE..=MAX_SHAPE).contains(&shape) {
             return fail(format!(
-                "shape must lie between {MIN_SHAPE:e} and {MAX_SHAPE:e}, got {shape}: {}",
+                "shape must lie between {MIN_SHAPE:e} and {MAX_SHAPE:e}, got {}: {}",
+                show(shape),
                 if shape > MAX_SHAPE {
                     "a gamma that narrow (coefficient of variation below 0.03%) is a normal to within its skewness; use dist = \"normal\" with the same mean and sd"
                 } else {
@@ -74,7 +75,9 @@ impl Gamma {
         let mean = shape * scale;
         if !(mean.is_normal()) {
             return fail(format!(
-                "the mean shape × scale = {shape} × {scale} is {}; it must be a positive number between 2.2e-308 and 1.8e308",
+                "the mean shape × scale = {} × {} is {}; it must be a positive number between 2.2e-308 and 1.8e308 (give the quantity in units that bring its mean into that range)",
+                show(shape),
+                show(scale),
                 if mean.is_infinite() {
                     "too large to represent"
                 } else {

@@ -15,7 +15,7 @@ use rand::Rng;
 use rand_distr::{Distribution, StandardNormal};
 
 use super::truncation::{Range, conditioned_cdf, conditioned_support, truncated, within};
-use super::{DResult, DistError, fail, finite, positive};
+use super::{DResult, DistError, fail, finite, positive, show};
 use crate::special::{norm_cdf, norm_inv};
 
 /// The largest |meanlog|: e^±708 (3e307, 3.3e-308) is still a normal double,
@@ -40,7 +40,8 @@ impl LogNormal {
         positive("sdlog", sdlog)?;
         if meanlog.abs() > MAX_MEANLOG {
             return fail(format!(
-                "meanlog must lie within ±{MAX_MEANLOG}, got {meanlog}: the median e^meanlog would be {} the range of double-precision numbers (2.2e-308 to 1.8e308)",
+                "meanlog must lie within ±{MAX_MEANLOG}, got {}: the median e^meanlog would be {} the range of double-precision numbers (2.2e-308 to 1.8e308)",
+                show(meanlog),
                 if meanlog > 0.0 { "above" } else { "below" }
             ));
         }

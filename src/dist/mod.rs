@@ -120,6 +120,16 @@ pub enum Dist {
     Discrete(Discrete),
 }
 
+/// A number as a message shows it: plainly between 1e-4 and 1e15, else in
+/// exponent form (so that 1e300 is not echoed as 301 digits).
+fn show(x: f64) -> String {
+    if x == 0.0 || !x.is_finite() || (1e-4..1e15).contains(&x.abs()) {
+        format!("{x}")
+    } else {
+        format!("{x:e}")
+    }
+}
+
 fn finite(name: &str, x: f64) -> DResult<()> {
     if x.is_finite() {
         Ok(())

@@ -16,7 +16,7 @@
 use rand::Rng;
 
 use super::beta::logistic;
-use super::{BetaShape, DResult, fail, mode_inside, positive};
+use super::{BetaShape, DResult, fail, mode_inside, positive, show};
 
 /// The largest λ accepted: α and β are at most 1 + λ, so they stay within
 /// the beta's limit of 10⁷. Vose's λ is 4; values above 100 already make
@@ -44,7 +44,8 @@ impl Pert {
         positive("lambda", lambda)?;
         if lambda > MAX_LAMBDA {
             return fail(format!(
-                "lambda must be at most {MAX_LAMBDA:e}, got {lambda} (the classical PERT has lambda = 4; above 100 it is already a spike at the mode)"
+                "lambda must be at most {MAX_LAMBDA:e}, got {} (the classical PERT has lambda = 4; above 100 it is already a spike at the mode)",
+                show(lambda)
             ));
         }
         // halved, so that a range wider than the largest double does not overflow
