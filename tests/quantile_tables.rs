@@ -41,8 +41,8 @@ fn check_and_monte_carlo_build_no_quantile_table_and_lhs_builds_them() {
     let dir = tempfile::tempdir().unwrap();
     let scenario = Scenario::load(common::write(dir.path(), "s.toml", SCENARIO)).unwrap();
     assert!(scenario.parameters.iter().all(|p| !p.dist.has_quantile_table()));
-    // what `check` does: load, compile, evaluate the base case
-    let model = Model::compile(&scenario);
+    // what `check` does: load, then compile and evaluate the base case
+    let model = Model::new(&scenario).unwrap();
     assert!(
         tabulated(&model).iter().all(|(_, built)| !built),
         "{:?}",

@@ -7,6 +7,7 @@ use std::time::Instant;
 use cradle::compare::compare_on;
 use cradle::engine::RunConfig;
 use cradle::output;
+use cradle::output::comparison::COMPARISON_FILES;
 use cradle::{Error, Model, Scenario};
 
 use crate::cli::CompareArgs;
@@ -22,7 +23,7 @@ pub fn run(args: CompareArgs) -> anyhow::Result<()> {
     for scenario in &scenarios {
         super::show_notes(scenario, args.quiet);
     }
-    let models: Vec<Model> = scenarios.iter().map(Model::compile).collect();
+    let models: Vec<Model> = scenarios.iter().map(Model::new).collect::<cradle::Result<_>>()?;
     let labelled: Vec<(String, &Model)> = scenarios.iter().map(Scenario::label).zip(&models).collect();
     let config = RunConfig {
         iterations: args.iterations.unwrap_or(scenarios[0].settings.iterations),
@@ -35,16 +36,18 @@ pub fn run(args: CompareArgs) -> anyhow::Result<()> {
         return Err(Error::Config("-n/--iterations must be at least 1".into()).into());
     }
     let out_dir = args.out.clone().unwrap_or_else(|| PathBuf::from("out").join("compare"));
-    super::prepare(&out_dir)?;
     let pool = super::pool(args.threads)?;
+    let mut set = super::open_set(&out_dir, &COMPARISON_FILES)?;
     let start = Instant::now();
     let comparison = compare_on(&labelled, &config, &pool)?;
-    output::comparison::write_comparison(&out_dir, &comparison)?;
+    output::comparison::write_comparison(&mut set, &comparison)?;
+    set.commit()?;
     if !args.quiet {
-        print!(
-            "{}",
-            terminal::compare_table(&comparison, start.elapsed().as_secs_f64(), &out_dir)
-        );
+        terminal::print(&terminal::compare_table(
+            &comparison,
+            start.elapsed().as_secs_f64(),
+            &out_dir,
+        ))?;
     }
     Ok(())
 }

@@ -1,7 +1,8 @@
 //! One file per command. Each turns its clap arguments into a library
 //! configuration, calls the library's function for that analysis on a thread
-//! pool it builds the same way ([`pool`]), writes the output files and shows
-//! the result. No command computes anything itself.
+//! pool it builds the same way ([`pool`]), writes the output files as one
+//! output set ([`open_set`]) and shows the result. No command computes
+//! anything itself.
 
 pub mod check;
 pub mod compare;
@@ -13,6 +14,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 
 use cradle::Scenario;
+use cradle::output::OutputSet;
 
 /// Load a scenario, naming the file in the error.
 pub fn load(path: &Path) -> anyhow::Result<Scenario> {
@@ -23,7 +25,7 @@ pub fn load(path: &Path) -> anyhow::Result<Scenario> {
 pub fn show_notes(scenario: &Scenario, quiet: bool) {
     if !quiet {
         for note in &scenario.notes {
-            eprintln!("note: {note}");
+            crate::terminal::note(note);
         }
     }
 }
@@ -41,7 +43,11 @@ pub fn pool(threads: Option<usize>) -> anyhow::Result<rayon::ThreadPool> {
     Ok(cradle::engine::thread_pool(threads)?)
 }
 
-/// Create the output directory and check it is writable, before any work.
-pub fn prepare(dir: &Path) -> anyhow::Result<()> {
-    cradle::output::prepare_dir(dir).context("preparing the output directory")
+/// Open the command's output set in `dir` (`names`: every file the command
+/// can write), before any work: the directory is created if need be,
+/// locked, and checked writable; a signal from now on abandons the set.
+pub fn open_set(dir: &Path, names: &[&str]) -> anyhow::Result<OutputSet> {
+    let set = OutputSet::open(dir, names).context("preparing the output directory")?;
+    crate::interrupt::watch(&set);
+    Ok(set)
 }

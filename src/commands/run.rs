@@ -3,7 +3,7 @@
 use std::time::Instant;
 
 use cradle::engine::{self, Precision, RunConfig};
-use cradle::output::{self, RunInfo, SampleWriter};
+use cradle::output::{self, RUN_FILES, RunInfo, SampleWriter};
 use cradle::sampling::Sampler;
 use cradle::{Error, Model};
 
@@ -14,7 +14,7 @@ use crate::terminal;
 pub fn run(args: RunArgs) -> anyhow::Result<()> {
     let scenario = super::load(&args.scenario)?;
     super::show_notes(&scenario, args.quiet);
-    let model = Model::compile(&scenario);
+    let model = Model::new(&scenario)?;
     let precision = args
         .precision
         .map(|p| Precision::new(&model, p, args.metric.as_deref()))
@@ -31,18 +31,23 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
         return Err(Error::Config("-n/--iterations must be at least 1".into()).into());
     }
     if config.sampler == Sampler::Sobol && !config.iterations.is_power_of_two() {
-        eprintln!(
-            "warning: {} iterations is not a power of two: Sobol points are balanced only at powers of two (next: {})",
+        // checked: past 2^63 there is no next power of two in u64 (the
+        // sampler then refuses the run: it has 2^32 points).
+        let next = config
+            .iterations
+            .checked_next_power_of_two()
+            .map_or_else(|| "none below 2^64".to_string(), |n| n.to_string());
+        terminal::warn(&format!(
+            "{} iterations is not a power of two: Sobol points are balanced only at powers of two (next: {next})",
             config.iterations,
-            config.iterations.next_power_of_two()
-        );
+        ));
     }
     let out_dir = args.out.clone().unwrap_or_else(|| super::default_out(&args.scenario));
-    super::prepare(&out_dir)?;
     let pool = super::pool(args.threads)?;
+    let mut set = super::open_set(&out_dir, &RUN_FILES)?;
 
     let samples = if args.samples {
-        Some(SampleWriter::create(&out_dir, &model)?)
+        Some(SampleWriter::create(&mut set, &model)?)
     } else {
         None
     };
@@ -51,7 +56,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
     let result = engine::run_on(&model, &config, &pool, &mut observer)?;
     let elapsed_s = start.elapsed().as_secs_f64();
     if let Some(writer) = observer.finish() {
-        writer.commit()?;
+        writer.finish(&mut set)?;
     }
     let info = RunInfo {
         sampler: config.sampler.name().into(),
@@ -60,21 +65,19 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
         elapsed_s,
         samples: args.samples,
     };
-    output::write_run(&out_dir, &scenario, &model, &result, &info)?;
+    output::write_run(&mut set, &scenario, &model, &result, &info)?;
+    set.commit()?;
     for warning in &result.warnings {
-        eprintln!("warning: {warning}");
+        terminal::warn(warning);
     }
     if result.nonfinite_iterations > 0 {
-        eprintln!(
-            "warning: {} of {} iterations gave a non-finite result (NaN or infinite); they are left out of the statistics and counted in run.csv (nonfinite)",
+        terminal::warn(&format!(
+            "{} of {} iterations gave a non-finite result (NaN or infinite); they are left out of the statistics and counted in run.csv (nonfinite)",
             result.nonfinite_iterations, result.iterations
-        );
+        ));
     }
     if !args.quiet {
-        print!(
-            "{}",
-            terminal::run_table(&scenario, &model, &result, elapsed_s, &out_dir)
-        );
+        terminal::print(&terminal::run_table(&scenario, &model, &result, elapsed_s, &out_dir))?;
     }
     Ok(())
 }

@@ -1,11 +1,12 @@
 //! The files of a run: summary.csv, quantiles.csv, histogram.csv,
-//! breakdown.csv and run.csv (README.md#outputs gives the columns; they are a contract).
+//! breakdown.csv, convergence.csv and run.csv, plus samples.csv with
+//! `--samples` (README.md#outputs gives the columns; they are a contract).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde::Serialize;
 
-use super::{Num, opt, write_csv};
+use super::{Num, OutputSet, opt, write_csv};
 use crate::chunk::CHUNK_SIZE;
 use crate::engine::RunResult;
 use crate::error::Result;
@@ -31,7 +32,7 @@ pub struct RunInfo {
     pub iterations_cap: u64,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Default)]
 struct SummaryCsv<'a> {
     metric: &'a str,
     mean: Num,
@@ -52,7 +53,7 @@ struct SummaryCsv<'a> {
     prob_meets_claim: Num,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Default)]
 struct QuantileCsv<'a> {
     metric: &'a str,
     quantile: Num,
@@ -61,7 +62,7 @@ struct QuantileCsv<'a> {
     ci_high: Num,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Default)]
 struct HistogramCsv<'a> {
     metric: &'a str,
     bin_start: Num,
@@ -70,7 +71,7 @@ struct HistogramCsv<'a> {
     density: Num,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Default)]
 struct BreakdownCsv<'a> {
     domain: &'a str,
     payer: &'a str,
@@ -81,7 +82,7 @@ struct BreakdownCsv<'a> {
     share_of_value: Num,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Default)]
 struct ConvergenceCsv<'a> {
     n: u64,
     metric: &'a str,
@@ -93,7 +94,7 @@ struct ConvergenceCsv<'a> {
     p97_5: Num,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Default)]
 struct KeyValue {
     key: String,
     value: String,
@@ -108,9 +109,22 @@ fn sketch_accuracy(stats: &[crate::stats::OutputStats]) -> f64 {
         .fold(crate::stats::RELATIVE_ACCURACY, f64::max)
 }
 
-/// Write every file of a run into `dir` (which must exist); returns the paths.
+/// Every file `run` can write: its output set. Committing it removes
+/// samples.csv when this run was made without `--samples`.
+pub const RUN_FILES: [&str; 7] = [
+    "summary.csv",
+    "quantiles.csv",
+    "histogram.csv",
+    "breakdown.csv",
+    "convergence.csv",
+    "samples.csv",
+    "run.csv",
+];
+
+/// Write every file of a run but samples.csv into `set` (opened with
+/// [`RUN_FILES`]), run.csv last; returns the final paths.
 pub fn write_run(
-    dir: &Path,
+    set: &mut OutputSet,
     scenario: &Scenario,
     model: &Model,
     result: &RunResult,
@@ -143,7 +157,7 @@ pub fn write_run(
             prob_meets_claim: opt(r.prob_meets_claim),
         }
     });
-    written.push(write_csv(dir, "summary.csv", summary)?);
+    written.push(write_csv(set, "summary.csv", summary)?);
 
     let quantiles = metrics.iter().zip(metric_stats).flat_map(|(m, s)| {
         quantile_rows(&s.sketch).into_iter().map(move |q| QuantileCsv {
@@ -154,7 +168,7 @@ pub fn write_run(
             ci_high: Num(q.ci_high),
         })
     });
-    written.push(write_csv(dir, "quantiles.csv", quantiles)?);
+    written.push(write_csv(set, "quantiles.csv", quantiles)?);
 
     let bins = metrics.iter().zip(metric_stats).flat_map(|(m, s)| {
         histogram(&s.sketch, HISTOGRAM_BINS)
@@ -167,7 +181,7 @@ pub fn write_run(
                 density: opt(b.density),
             })
     });
-    written.push(write_csv(dir, "histogram.csv", bins)?);
+    written.push(write_csv(set, "histogram.csv", bins)?);
 
     let value_per_child = metrics
         .iter()
@@ -186,7 +200,7 @@ pub fn write_run(
             p97_5: Num(s.sketch.quantile(0.975)),
             share_of_value: opt(value_per_child.map(|v| s.moments.mean / v)),
         });
-    written.push(write_csv(dir, "breakdown.csv", breakdown)?);
+    written.push(write_csv(set, "breakdown.csv", breakdown)?);
 
     let convergence = result.convergence.iter().map(|c| ConvergenceCsv {
         n: c.n,
@@ -198,7 +212,7 @@ pub fn write_run(
         p50: Num(c.p50),
         p97_5: Num(c.p97_5),
     });
-    written.push(write_csv(dir, "convergence.csv", convergence)?);
+    written.push(write_csv(set, "convergence.csv", convergence)?);
 
     let files: Vec<String> = scenario.files.iter().map(|f| f.display().to_string()).collect();
     let mut rows = vec![
@@ -258,6 +272,6 @@ pub fn write_run(
             value: v,
         })
         .chain(extra.into_iter().map(|(key, value)| KeyValue { key, value }));
-    written.push(write_csv(dir, "run.csv", all)?);
+    written.push(write_csv(set, "run.csv", all)?);
     Ok(written)
 }

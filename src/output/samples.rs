@@ -1,31 +1,29 @@
-//! samples.csv (with `--samples`): one row per iteration, streamed to disk
-//! chunk by chunk in iteration order, renamed into place when complete.
+//! samples.csv (with `--samples`): one row per iteration, streamed chunk by
+//! chunk in iteration order into the run's staging directory, landing with
+//! the rest of the run's set.
 
-use std::path::Path;
+use std::path::PathBuf;
 
-use super::{AtomicFile, Num};
+use super::{Num, OutputSet, StagedFile};
 use crate::engine::{Observer, SampleBlock};
 use crate::error::{Error, Result};
 use crate::model::Model;
 
 /// Writes samples.csv as blocks arrive.
 pub struct SampleWriter {
-    file: AtomicFile,
+    file: StagedFile,
 }
 
 impl SampleWriter {
-    /// Start samples.csv in `dir` with the header: iteration, each parameter, each metric.
-    pub fn create(dir: &Path, model: &Model) -> Result<SampleWriter> {
-        let mut file = AtomicFile::create(&dir.join("samples.csv"))?;
+    /// Start samples.csv in `set` with the header: iteration, each parameter, each metric.
+    pub fn create(set: &mut OutputSet, model: &Model) -> Result<SampleWriter> {
+        let mut file = set.create("samples.csv")?;
         let mut header = vec!["iteration".to_string()];
         header.extend(model.inputs.iter().map(|i| i.name.clone()));
         header.extend(model.outputs[..model.n_metrics].iter().map(|m| m.name.clone()));
         let path = file.target().to_path_buf();
         let mut writer = csv::Writer::from_writer(file.writer());
-        writer.write_record(&header).map_err(|source| Error::Csv {
-            path: path.clone(),
-            source,
-        })?;
+        writer.write_record(&header).map_err(|e| Error::csv(path.clone(), e))?;
         writer.flush().map_err(|source| Error::Write { path, source })?;
         drop(writer);
         Ok(SampleWriter { file })
@@ -42,17 +40,17 @@ impl SampleWriter {
             for column in &block.columns {
                 record.push_field(Num(column[i]).text().as_bytes());
             }
-            writer.write_byte_record(&record).map_err(|source| Error::Csv {
-                path: path.clone(),
-                source,
-            })?;
+            writer
+                .write_byte_record(&record)
+                .map_err(|e| Error::csv(path.clone(), e))?;
         }
         writer.flush().map_err(|source| Error::Write { path, source })
     }
 
-    /// Finish and rename into place.
-    pub fn commit(self) -> Result<()> {
-        self.file.commit()
+    /// Finish the file in `set` (it lands when the set is committed);
+    /// returns its final path.
+    pub fn finish(self, set: &mut OutputSet) -> Result<PathBuf> {
+        set.finish(self.file)
     }
 }
 
