@@ -122,7 +122,7 @@ impl Gamma {
     pub(super) fn quantile(&self, u: f64) -> f64 {
         let v = within(&self.range, u);
         let table = self.table.get(&self.law);
-        self.from_log(
+        self.scaled_exp(
             table
                 .and_then(|t| t.at(v))
                 .unwrap_or_else(|| invert(&self.law, v, 1.0 - v)),
@@ -134,7 +134,7 @@ impl Gamma {
         let table = self.table.get(&self.law);
         for x in values.iter_mut() {
             let v = within(&self.range, *x);
-            *x = self.from_log(
+            *x = self.scaled_exp(
                 table
                     .and_then(|t| t.at(v))
                     .unwrap_or_else(|| invert(&self.law, v, 1.0 - v)),
@@ -144,7 +144,7 @@ impl Gamma {
 
     /// x = θ·e^y, through logarithms where θ·e^y would leave the normal range.
     #[inline]
-    fn from_log(&self, y: f64) -> f64 {
+    fn scaled_exp(&self, y: f64) -> f64 {
         let x = y.exp() * self.scale;
         if x.is_normal() { x } else { (y + self.scale.ln()).exp() }
     }
