@@ -28,6 +28,7 @@ fn main() -> ExitCode {
         Cmd::Run(args) => commands::run::run(args),
         Cmd::Sensitivity(args) => commands::sensitivity::run(args),
         Cmd::Compare(args) => commands::compare::run(args),
+        Cmd::Voi(args) => commands::voi::run(args),
     };
     // After a signal the handler ends the process with the signal's code;
     // an error caused by its clean-up is not worth reporting.

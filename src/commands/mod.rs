@@ -8,6 +8,7 @@ pub mod check;
 pub mod compare;
 pub mod run;
 pub mod sensitivity;
+pub mod voi;
 
 use std::path::{Path, PathBuf};
 

@@ -288,6 +288,11 @@ mod tests {
             other => panic!("{other}"),
         }
         std::fs::write(&path, vec![b' '; MAX_SCENARIO_BYTES as usize + 1]).unwrap();
-        assert!(read(&path).unwrap_err().to_string().contains("larger than 16 MiB"));
+        let err = read(&path).unwrap_err();
+        let cause = std::error::Error::source(&err).map(ToString::to_string);
+        assert!(
+            cause.as_deref().is_some_and(|c| c.contains("larger than 16 MiB")),
+            "{err}: {cause:?}"
+        );
     }
 }
