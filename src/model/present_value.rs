@@ -22,6 +22,7 @@
 
 use crate::discount::{Segments, Years, constant_rate_sum};
 use crate::expr::{Operand, Tape};
+use crate::special::{exp_in_place, exp_m1_in_place};
 
 /// How a domain discounts: a fixed schedule (its runs precomputed), or a
 /// constant rate that may vary per iteration, over years `[start, end)`.
@@ -125,23 +126,32 @@ impl TermTable {
             *xi = value(self.growth, cols, i).ln_1p() - value(self.rate, cols, i);
         }
         let x = &x_column[..len];
+        // Arguments first, then the exponentials over the whole column
+        // (`special::exp_in_place`: vectorised, the same bits on every machine).
         for &(first, slot) in &self.leads {
             let t = f64::from(first);
-            for (out, xi) in cols[slot][..len].iter_mut().zip(x) {
-                *out = (t * xi).exp();
+            let out = &mut cols[slot][..len];
+            for (o, xi) in out.iter_mut().zip(x) {
+                *o = t * xi;
             }
+            exp_in_place(out);
         }
         for &(ln_v, slot) in &self.denominators {
-            for (out, xi) in cols[slot][..len].iter_mut().zip(x) {
-                *out = (xi + ln_v).exp_m1();
+            let out = &mut cols[slot][..len];
+            for (o, xi) in out.iter_mut().zip(x) {
+                *o = xi + ln_v;
             }
+            exp_m1_in_place(out);
         }
         for &(ln_v, m, denominator, slot) in &self.ratios {
             let mut out = std::mem::take(&mut cols[slot]);
             let mf = f64::from(m);
+            for (o, xi) in out[..len].iter_mut().zip(x) {
+                *o = mf * (xi + ln_v);
+            }
+            exp_m1_in_place(&mut out[..len]);
             for ((o, xi), den) in out[..len].iter_mut().zip(x).zip(&cols[denominator][..len]) {
-                let d = xi + ln_v;
-                *o = if d == 0.0 { mf } else { (mf * d).exp_m1() / den };
+                *o = if xi + ln_v == 0.0 { mf } else { *o / den };
             }
             cols[slot] = out;
         }
