@@ -158,7 +158,31 @@ pub struct Segments {
     parts: Vec<Segment>,
 }
 
+/// One geometric run of a [`Segments`]: years `first .. first + len`, with
+/// DF(first) = e^{ln_df_first} and the band's one-year factor v = e^{ln_v}.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Run {
+    /// First year of the run.
+    pub first: Years,
+    /// Number of years.
+    pub len: Years,
+    /// ln DF(first).
+    pub ln_df_first: f64,
+    /// ln v = −ln(1 + r) of the band.
+    pub ln_v: f64,
+}
+
 impl Segments {
+    /// The geometric runs, in year order.
+    pub fn runs(&self) -> impl Iterator<Item = Run> + '_ {
+        self.parts.iter().map(|p| Run {
+            first: p.first,
+            len: p.len,
+            ln_df_first: p.ln_df_first,
+            ln_v: p.ln_v,
+        })
+    }
+
     /// Σ_t q^t·DF(t) with q = e^{ln_q}:
     /// Σ_bands DF(t₁)·q^{t₁}·(1 − x^m)/(1 − x), x = q·v, v = 1/(1+r).
     pub fn sum(&self, ln_q: f64) -> f64 {

@@ -13,6 +13,7 @@
 //! Everything here is deterministic for a seed, whatever the thread count.
 
 mod analysis;
+pub mod bootstrap;
 pub mod morris;
 pub mod prcc;
 pub mod sobol;

@@ -28,19 +28,21 @@
 //!
 //! That costs N(k + 2) evaluations, or N(2k + 2) with second order. Intervals
 //! are bootstrap percentiles: rows resampled with replacement (seeded,
-//! resamples in parallel, collected in order). A row with any non-finite
+//! one stream per resample). Every estimator is a ratio of sums over rows,
+//! so all resamples' sums are one product of the resample multiplicities
+//! and a table of per-row quantities ([`super::bootstrap`]). A row with any non-finite
 //! output, in any matrix, is dropped from all of them and counted.
 
 use rayon::prelude::*;
 
 use nalgebra::DMatrix;
 
+use super::bootstrap::RowQuantities;
 use super::{Factor, MAX_BOOTSTRAP, evaluate_columns, percentile_interval};
 use crate::error::{Error, Result};
 use crate::model::Model;
 use crate::sampling::copula::GaussianCopula;
 use crate::sampling::sobol::{MAX_DIMS, Sobol};
-use crate::sampling::{Purpose, purpose_rng};
 
 /// Settings of a Sobol analysis.
 #[derive(Debug, Clone, PartialEq)]
@@ -293,6 +295,102 @@ fn estimate(o: &Outputs, rows: &[u32]) -> Indices {
     Indices { s1, st, s2 }
 }
 
+/// The per-row quantities whose sums make up the estimators of
+/// [`estimate`], so that a bootstrap resample's indices come from its sums
+/// (see [`super::bootstrap`]). Outputs are centred on the full sample's
+/// mean `centre` for the variance (which does not change it, and keeps the
+/// one-pass formula accurate); the other quantities are the estimators' own:
+///
+/// ```text
+/// q₀ = (f_A − c) + (f_B − c)          Σq₀/2n + c          = mean
+/// q₁ = (f_A − c)² + (f_B − c)²        Σq₁/2n − (Σq₀/2n)²  = V
+/// per factor i:
+///   f_B·(f_{A_B^i} − f_A)             Σ/n/V               = S_i
+///   (f_A − f_{A_B^i})²                Σ/2n/V              = S_Ti
+/// per pair i < j (second order):
+///   f_{B_A^i}·f_{A_B^j} − f_A·f_B     Σ/n/V − S_i − S_j   = S_ij
+/// ```
+struct Quantities {
+    table: RowQuantities,
+    centre: f64,
+    k: usize,
+    second_order: bool,
+}
+
+fn row_quantities(o: &Outputs, rows: &[u32]) -> Quantities {
+    let k = o.ab.len();
+    let second_order = !o.ba.is_empty();
+    let pairs = if second_order { k * k.saturating_sub(1) / 2 } else { 0 };
+    let mut sum = 0.0;
+    for &j in rows {
+        sum += o.a[j as usize] + o.b[j as usize];
+    }
+    let centre = sum / (2.0 * rows.len() as f64);
+    let mut table = RowQuantities::new(2 + 2 * k + pairs);
+    let mut row = Vec::with_capacity(table.width());
+    for &j in rows {
+        let j = j as usize;
+        let (a, b) = (o.a[j], o.b[j]);
+        row.clear();
+        row.push((a - centre) + (b - centre));
+        row.push((a - centre) * (a - centre) + (b - centre) * (b - centre));
+        for ab in &o.ab {
+            row.push(b * (ab[j] - a));
+            row.push((a - ab[j]) * (a - ab[j]));
+        }
+        if second_order {
+            for i in 0..k {
+                for jf in i + 1..k {
+                    row.push(o.ba[i][j] * o.ab[jf][j] - a * b);
+                }
+            }
+        }
+        table.push(&row);
+    }
+    Quantities {
+        table,
+        centre,
+        k,
+        second_order,
+    }
+}
+
+impl Quantities {
+    /// The indices from one resample's sums (n draws, n = the table's rows).
+    fn indices(&self, sums: &[f64]) -> Indices {
+        let n = self.table.rows() as f64;
+        let k = self.k;
+        let shift = sums[0] / (2.0 * n);
+        let mean = self.centre + shift;
+        let variance = sums[1] / (2.0 * n) - shift * shift;
+        let pairs = if self.second_order {
+            k * k.saturating_sub(1) / 2
+        } else {
+            0
+        };
+        if variance <= (1e-12 * mean).powi(2) || variance.is_nan() {
+            return Indices {
+                s1: vec![0.0; k],
+                st: vec![0.0; k],
+                s2: vec![0.0; pairs],
+            };
+        }
+        let s1: Vec<f64> = (0..k).map(|i| sums[2 + 2 * i] / n / variance).collect();
+        let st: Vec<f64> = (0..k).map(|i| sums[3 + 2 * i] / (2.0 * n) / variance).collect();
+        let mut s2 = Vec::with_capacity(pairs);
+        let mut column = 2 + 2 * k;
+        if self.second_order {
+            for i in 0..k {
+                for jf in i + 1..k {
+                    s2.push(sums[column] / n / variance - s1[i] - s1[jf]);
+                    column += 1;
+                }
+            }
+        }
+        Indices { s1, st, s2 }
+    }
+}
+
 /// Run a Sobol analysis of `metrics` (indices into `Model::outputs`).
 pub fn sobol(model: &Model, factors: &[Factor], metrics: &[usize], config: &SobolConfig) -> Result<SobolResult> {
     sobol_with(model, factors, metrics, config, &mut |_, _| {})
@@ -436,17 +534,17 @@ pub fn sobol_with(
             )));
         }
         let point = estimate(&outputs, &rows);
-        let boot: Vec<Indices> = (0..config.bootstrap)
-            .into_par_iter()
-            .map(|r| {
-                let mut rng = purpose_rng(config.seed, Purpose::Bootstrap, (mi * config.bootstrap + r) as u64);
-                let len = rows.len() as u64;
-                let resample: Vec<u32> = (0..rows.len())
-                    .map(|_| rows[(rand::Rng::next_u64(&mut rng) % len) as usize])
-                    .collect();
-                estimate(&outputs, &resample)
-            })
-            .collect();
+        let boot = if config.bootstrap == 0 {
+            Vec::new()
+        } else {
+            let quantities = row_quantities(&outputs, &rows);
+            quantities
+                .table
+                .resampled_sums(config.bootstrap, config.seed, (mi * config.bootstrap) as u64)
+                .iter()
+                .map(|sums| quantities.indices(sums))
+                .collect()
+        };
         let interval = |value: f64, pick: &dyn Fn(&Indices) -> f64| -> Estimate {
             if boot.is_empty() {
                 return Estimate {
@@ -484,6 +582,48 @@ pub fn sobol_with(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn indices_from_sums_equal_the_direct_estimate() {
+        // A small design with known structure: f = x1 + 2·x2 + x1·x3 on
+        // pseudo-random columns; both routes must agree to rounding.
+        let n = 500;
+        let col = |seed: usize| -> Vec<f64> {
+            (0..n)
+                .map(|j| (((j + 1) * (seed * 7919 + 13)) % 1009) as f64 / 1009.0)
+                .collect()
+        };
+        let (x, y) = ([col(1), col(2), col(3)], [col(4), col(5), col(6)]);
+        let f =
+            |v: [&Vec<f64>; 3]| -> Vec<f64> { (0..n).map(|j| v[0][j] + 2.0 * v[1][j] + v[0][j] * v[2][j]).collect() };
+        let a = f([&x[0], &x[1], &x[2]]);
+        let b = f([&y[0], &y[1], &y[2]]);
+        let ab: Vec<Vec<f64>> = vec![
+            f([&y[0], &x[1], &x[2]]),
+            f([&x[0], &y[1], &x[2]]),
+            f([&x[0], &x[1], &y[2]]),
+        ];
+        let ba: Vec<Vec<f64>> = vec![
+            f([&x[0], &y[1], &y[2]]),
+            f([&y[0], &x[1], &y[2]]),
+            f([&y[0], &y[1], &x[2]]),
+        ];
+        let outputs = Outputs {
+            a: &a,
+            b: &b,
+            ab: ab.iter().map(Vec::as_slice).collect(),
+            ba: ba.iter().map(Vec::as_slice).collect(),
+        };
+        let rows: Vec<u32> = (0..n as u32).collect();
+        let direct = estimate(&outputs, &rows);
+        let quantities = row_quantities(&outputs, &rows);
+        let from_sums = quantities.indices(&quantities.table.sums());
+        let close = |x: &[f64], y: &[f64]| x.iter().zip(y).all(|(p, q)| (p - q).abs() < 1e-12);
+        assert!(close(&direct.s1, &from_sums.s1), "{:?} {:?}", direct.s1, from_sums.s1);
+        assert!(close(&direct.st, &from_sums.st));
+        assert_eq!(direct.s2.len(), 3);
+        assert!(close(&direct.s2, &from_sums.s2));
+    }
 
     #[test]
     fn powers_of_two() {

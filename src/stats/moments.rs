@@ -54,6 +54,27 @@ impl Default for Moments {
     }
 }
 
+/// Partial sums kept by [`lane_sum`].
+const LANES: usize = 8;
+
+/// Σ f(x) over `values` in LANES interleaved partial sums, added pairwise:
+/// ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7)), then the remainder.
+fn lane_sum(values: &[f64], f: impl Fn(f64) -> f64) -> f64 {
+    let mut lanes = [0.0; LANES];
+    let blocks = values.chunks_exact(LANES);
+    let rest = blocks.remainder();
+    for block in blocks {
+        for (lane, &x) in lanes.iter_mut().zip(block) {
+            *lane += f(x);
+        }
+    }
+    let mut total = ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3])) + ((lanes[4] + lanes[5]) + (lanes[6] + lanes[7]));
+    for &x in rest {
+        total += f(x);
+    }
+    total
+}
+
 /// x·2^e, exactly (rounding only if the result leaves the normal range).
 fn scaled(x: f64, e: i32) -> f64 {
     libm::ldexp(x, e)
@@ -67,9 +88,12 @@ fn exponent(x: f64) -> i32 {
 impl Moments {
     /// Moments of a slice (one chunk), skipping non-finite values. Two
     /// passes, mean then Σ(x − mean)², which is as accurate as Welford's
-    /// update for a slice and needs no division per value.
+    /// update for a slice and needs no division per value. Each pass keeps
+    /// [`LANES`] partial sums (values i, i + LANES, …), added pairwise at
+    /// the end: independent additions the compiler turns into vector
+    /// instructions, and a smaller rounding error than one running sum.
     pub fn of(values: &[f64], claim: Option<f64>) -> Moments {
-        let sum: f64 = values.iter().sum();
+        let sum = lane_sum(values, |x| x);
         if !sum.is_finite() {
             return Moments::of_with_nonfinite(values, claim);
         }
@@ -83,21 +107,21 @@ impl Moments {
             return m;
         }
         let threshold = claim.unwrap_or(f64::INFINITY);
-        m.mean = sum / n as f64;
+        let mean = sum / n as f64;
+        m.mean = mean;
         let (mut min, mut max) = (values[0], values[0]);
-        let (mut positive, mut meets, mut m2) = (0u64, 0u64, 0.0);
+        let (mut positive, mut meets) = (0u64, 0u64);
         for &x in values {
             min = if x < min { x } else { min };
             max = if x > max { x } else { max };
             positive += u64::from(x > 0.0);
             meets += u64::from(x >= threshold);
-            m2 += (x - m.mean) * (x - m.mean);
         }
         m.min = min;
         m.max = max;
         m.positive = positive;
         m.meets_claim = meets;
-        m.m2 = m2;
+        m.m2 = lane_sum(values, |x| (x - mean) * (x - mean));
         if exponent(min).max(exponent(max)) >= LARGE_EXP {
             return Moments::of_large(values, claim);
         }

@@ -115,6 +115,17 @@ impl Store {
         };
     }
 
+    /// Count `sign·x` for every x of `values` (all of them magnitudes in
+    /// fine keys `lo..=hi` once multiplied by `sign`).
+    fn add_magnitudes(&mut self, values: &[f64], lo: i64, hi: i64, sign: f64) {
+        self.reserve(lo, hi);
+        let (level, offset) = (self.level, self.offset);
+        let counts = &mut self.counts[..];
+        for &x in values {
+            counts[((fine_key(sign * x) >> level) - offset) as usize] += 1;
+        }
+    }
+
     #[inline]
     fn increment(&mut self, fine_key: i64) {
         self.counts[((fine_key >> self.level) - self.offset) as usize] += 1;
@@ -133,6 +144,21 @@ impl Store {
                 self.counts[(bucket - self.offset) as usize] += c;
             }
         }
+    }
+
+    /// Bounds of the bucket holding the value of ascending rank `rank`
+    /// (0-based, below the store's count).
+    fn bucket_at_rank(&self, rank: u64) -> (f64, f64) {
+        let mut seen = 0u64;
+        for (i, &c) in self.counts.iter().enumerate() {
+            seen += c;
+            if seen > rank {
+                let bucket = self.offset + i as i64;
+                return (bound(bucket << self.level), bound((bucket + 1) << self.level));
+            }
+        }
+        let last = self.offset + self.counts.len() as i64 - 1;
+        (bound(last << self.level), bound((last + 1) << self.level))
     }
 
     /// (lower bound, upper bound, count) of each non-empty bucket, ascending.
@@ -183,6 +209,34 @@ impl Sketch {
     /// Add every finite value of a slice (non-finite values are skipped:
     /// they are counted by `Moments`).
     pub fn add_all(&mut self, values: &[f64]) {
+        // The common case: every value finite and of one sign, away from
+        // zero. One branch-free pass finds the range (NaN compares false, so
+        // it is caught by `nan`), and the counting loop has no branch at all.
+        let (mut lo, mut hi, mut nan) = (f64::INFINITY, f64::NEG_INFINITY, false);
+        for &x in values {
+            lo = if x < lo { x } else { lo };
+            hi = if x > hi { x } else { hi };
+            nan |= x.is_nan();
+        }
+        if !nan && lo >= MIN_INDEXABLE && hi < f64::INFINITY {
+            self.count += values.len() as u64;
+            self.min = self.min.min(lo);
+            self.max = self.max.max(hi);
+            self.positive.add_magnitudes(values, fine_key(lo), fine_key(hi), 1.0);
+            return;
+        }
+        if !nan && hi <= -MIN_INDEXABLE && lo > f64::NEG_INFINITY {
+            self.count += values.len() as u64;
+            self.min = self.min.min(lo);
+            self.max = self.max.max(hi);
+            self.negative.add_magnitudes(values, fine_key(-hi), fine_key(-lo), -1.0);
+            return;
+        }
+        self.add_mixed(values);
+    }
+
+    /// `add_all` for a slice with both signs, zeros or non-finite values.
+    fn add_mixed(&mut self, values: &[f64]) {
         // One pass for the range of each sign's magnitudes, so the stores
         // grow once per slice and the counting loop below only indexes.
         let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
@@ -287,15 +341,21 @@ impl Sketch {
         if rank >= (self.count - 1) as f64 {
             return self.max;
         }
-        let mut seen = 0u64;
+        // Walk the raw counts (most negative first), without computing any
+        // bucket's bounds until the one holding the rank is found.
         let target = rank.floor() as u64;
-        for (value, count) in self.buckets() {
-            seen += count;
-            if seen > target {
-                return value.clamp(self.min, self.max);
-            }
-        }
-        self.max
+        let mid = |lo: f64, hi: f64| lo + 0.5 * (hi - lo);
+        let negative: u64 = self.negative.counts.iter().sum();
+        let value = if target < negative {
+            let (lo, hi) = self.negative.bucket_at_rank(negative - 1 - target);
+            -mid(lo, hi)
+        } else if target < negative + self.zero {
+            0.0
+        } else {
+            let (lo, hi) = self.positive.bucket_at_rank(target - negative - self.zero);
+            mid(lo, hi)
+        };
+        value.clamp(self.min, self.max)
     }
 
     /// The q-quantile (q in [0, 1]) at rank q·(n − 1), within the sketch's

@@ -1,5 +1,6 @@
 //! Special functions the model and the distributions share: the standard
-//! normal CDF Φ and its inverse Φ⁻¹.
+//! normal CDF Φ and its inverse Φ⁻¹; and, in `exp`, e^x and e^x − 1 over
+//! columns (vectorised, the same bits on every machine).
 //!
 //! Φ uses the `libm` crate's `erfc` (a port of musl/FreeBSD msun, about
 //! 1 ulp; statrs' `erfc` is off by ~1e-12 near Φ⁻¹(0.975)). Φ⁻¹ is Wichura's algorithm AS 241 (PPND16), accurate
@@ -11,6 +12,10 @@
     clippy::excessive_precision,
     clippy::unreadable_literal
 )]
+
+mod exp;
+
+pub use exp::{exp, exp_in_place, exp_m1, exp_m1_in_place};
 
 /// z such that Φ(z) = 0.975 (two-sided 95%).
 pub const Z95: f64 = 1.959_963_984_540_054;
