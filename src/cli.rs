@@ -47,7 +47,7 @@ pub struct ReportArgs {
     /// Iterations of the run and of each compared scenario (default: [settings] iterations, else 100000).
     #[arg(short = 'n', long = "iterations", value_name = "N")]
     pub iterations: Option<u64>,
-    /// Sobol base samples N (rounded up to a power of two; default 32768).
+    /// Sobol base samples N (rounded up to a power of two; default 131072).
     #[arg(long = "sobol-samples", value_name = "N")]
     pub sobol_samples: Option<u64>,
     /// PRCC iterations (default 100000).

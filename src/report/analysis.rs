@@ -8,11 +8,12 @@
 //!
 //! The default sizes keep the headline scenario with two variants to about
 //! ten seconds on two cores (README, "Report"): 10^6 iterations (or the
-//! scenario's `[settings] iterations`), Sobol N = 2^15 with 1,000 bootstrap
+//! scenario's `[settings] iterations`), Sobol N = 2^17 with 1,000 bootstrap
 //! resamples, PRCC on 10^5 iterations, the value of information on the
 //! run's own draws (same iterations, seed and sampler) with a population
 //! EVPI over 10 years.
 
+use crate::chunk::CHUNK_SIZE;
 use crate::compare::{Comparison, compare_with};
 use crate::discount::Years;
 use crate::engine::{self, Observer, RunConfig, RunResult};
@@ -24,7 +25,7 @@ use crate::sensitivity::{self, Method, SensitivityConfig, SensitivityResult};
 use crate::voi::{VoiConfig, VoiPlan, VoiResult, VoiState};
 
 /// Sobol base samples N of a report (a power of two).
-pub const DEFAULT_SOBOL_SAMPLES: u64 = 1 << 15;
+pub const DEFAULT_SOBOL_SAMPLES: u64 = 1 << 17;
 /// PRCC iterations of a report.
 pub const DEFAULT_PRCC_ITERATIONS: u64 = 100_000;
 /// Bootstrap resamples of a report's Sobol and Morris intervals.
@@ -200,7 +201,7 @@ impl Stage {
             Stage::Sensitivity(Method::Prcc) => "PRCC",
             Stage::Sensitivity(Method::Morris) => "Morris",
             Stage::Sensitivity(Method::All) => "sensitivity",
-            Stage::Voi => "value of information",
+            Stage::Voi => "value of info",
             Stage::Compare => "compare",
         }
     }
@@ -259,8 +260,7 @@ fn value_of_information(
             None => state = Some(part),
             Some(s) => s.append(part)?,
         }
-        let done = state.as_ref().map_or(0, VoiState::iterations);
-        progress(Stage::Voi, done, iterations);
+        progress(Stage::Voi, (end * CHUNK_SIZE as u64).min(iterations), iterations);
         first = end;
     }
     plan.finish(&state.expect("at least one chunk"))

@@ -85,9 +85,19 @@ impl Progress {
     pub fn update(&mut self, stage: &str, counting: Counting, done: u64, total: u64) {
         let same = self.stage.as_ref().is_some_and(|(s, c)| s == stage && *c == counting);
         if !same {
-            self.bar.set_style(style(counting));
-            self.bar.set_message(stage.to_string());
-            self.bar.reset();
+            // A fresh bar per stage, built whole before it is drawn: no frame
+            // shows a stage's name beside the previous stage's count, and
+            // the rate and elapsed time are the stage's own.
+            let target = if self.shown {
+                ProgressDrawTarget::stderr()
+            } else {
+                ProgressDrawTarget::hidden()
+            };
+            let bar = ProgressBar::with_draw_target(Some(total.max(1)), target)
+                .with_style(style(counting))
+                .with_message(stage.to_string())
+                .with_position(done.min(total));
+            std::mem::replace(&mut self.bar, bar).finish_and_clear();
             self.stage = Some((stage.to_string(), counting));
         }
         self.bar.set_length(total.max(1));
