@@ -110,7 +110,11 @@ fn show(metric: &str, x: f64) -> String {
     match metric {
         "benefit_cost_ratio" => format!("{x:.2}"),
         m if is_money(m) => money(x),
-        _ => format!("{}", (x * 1e6).round() / 1e6),
+        // Six decimals, except where x·10^6 would overflow (|x| > 1.8e302).
+        _ => {
+            let rounded = (x * 1e6).round() / 1e6;
+            format!("{}", if rounded.is_finite() { rounded } else { x })
+        }
     }
 }
 
