@@ -67,6 +67,18 @@ pub enum Error {
         /// The underlying I/O error.
         source: std::io::Error,
     },
+    /// A shard's state file cannot be read or is not what it should be.
+    #[error("state file {}: {message}", path.display())]
+    State {
+        /// The file.
+        path: PathBuf,
+        /// What was wrong, and what to do about it.
+        message: String,
+    },
+    /// State files that do not belong together (the message names the
+    /// files and the field).
+    #[error("{0}")]
+    Merge(String),
     /// A CSV record could not be written.
     #[error("cannot write CSV {}: {source}", path.display())]
     Csv {
@@ -91,7 +103,9 @@ impl Error {
             | Error::Syntax { .. }
             | Error::Invalid { .. }
             | Error::Config(_)
-            | Error::Write { .. } => true,
+            | Error::Write { .. }
+            | Error::State { .. }
+            | Error::Merge(_) => true,
             Error::Many(errors) => errors.iter().all(Error::is_bad_input),
             Error::Csv { .. } => false,
         }
