@@ -162,7 +162,10 @@ impl<T: Merge + Clone> Reduction<T> {
         let mut end: Option<u64> = None;
         for n in &self.nodes {
             if n.level >= 62 || n.first % (1u64 << n.level) != 0 || n.first.checked_add(1u64 << n.level).is_none() {
-                return Err(format!("block at chunk {} of level {} is not aligned", n.first, n.level));
+                return Err(format!(
+                    "block at chunk {} of level {} is not aligned",
+                    n.first, n.level
+                ));
             }
             if end.is_some_and(|e| e != n.first) {
                 return Err(format!(

@@ -192,7 +192,9 @@ impl CompareState {
             let n = iterations_in(a, b);
             for (diff, table) in [(false, &block.levels), (true, &block.differences)] {
                 if table.len() != n_s || table.iter().any(|row| row.len() != n_m) {
-                    return Err(format!("chunks {a}..{b}: moments are not {n_s} scenarios × {n_m} metrics"));
+                    return Err(format!(
+                        "chunks {a}..{b}: moments are not {n_s} scenarios × {n_m} metrics"
+                    ));
                 }
                 for (s, row) in table.iter().enumerate() {
                     for (k, m) in row.iter().enumerate() {
@@ -212,10 +214,12 @@ impl CompareState {
         for (diff, sketches) in [(false, &self.levels), (true, &self.differences)] {
             for (s, row) in sketches.iter().enumerate() {
                 for (k, sketch) in row.iter().enumerate() {
-                    sketch.check().map_err(|e| format!("sketch of {}: {e}", layout.metrics[k]))?;
-                    let n = total.as_ref().map_or(0, |t| {
-                        if diff { t.differences[s][k].n } else { t.levels[s][k].n }
-                    });
+                    sketch
+                        .check()
+                        .map_err(|e| format!("sketch of {}: {e}", layout.metrics[k]))?;
+                    let n = total
+                        .as_ref()
+                        .map_or(0, |t| if diff { t.differences[s][k].n } else { t.levels[s][k].n });
                     if sketch.count() != n {
                         return Err(format!(
                             "the sketch of {} holds {} values, its moments count {n}",
@@ -245,22 +249,21 @@ impl CompareState {
             differences: diff_moments,
         } = self.moments.total().expect("at least one chunk");
         let index = &layout.index;
-        let assemble = |moments: Vec<Vec<Moments>>,
-                        sketches: Vec<Vec<Sketch>>,
-                        present: &dyn Fn(usize, usize) -> bool| {
-            moments
-                .into_iter()
-                .zip(sketches)
-                .enumerate()
-                .map(|(s, (ms, ss))| {
-                    ms.into_iter()
-                        .zip(ss)
-                        .enumerate()
-                        .map(|(k, (moments, sketch))| present(s, k).then_some(OutputStats { moments, sketch }))
-                        .collect()
-                })
-                .collect()
-        };
+        let assemble =
+            |moments: Vec<Vec<Moments>>, sketches: Vec<Vec<Sketch>>, present: &dyn Fn(usize, usize) -> bool| {
+                moments
+                    .into_iter()
+                    .zip(sketches)
+                    .enumerate()
+                    .map(|(s, (ms, ss))| {
+                        ms.into_iter()
+                            .zip(ss)
+                            .enumerate()
+                            .map(|(k, (moments, sketch))| present(s, k).then_some(OutputStats { moments, sketch }))
+                            .collect()
+                    })
+                    .collect()
+            };
         let levels = assemble(level_moments, self.levels, &|s, k| index[s][k].is_some());
         let differences = assemble(diff_moments, self.differences, &|s, k| {
             s > 0 && index[s][k].is_some() && index[0][k].is_some()

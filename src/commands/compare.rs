@@ -69,9 +69,16 @@ fn compare_shard(
     state_path: &Path,
 ) -> anyhow::Result<()> {
     if config.iterations > MAX_ITERATIONS {
-        return Err(Error::Config(format!("a sharded comparison has at most 2^62 iterations, not {}", config.iterations)).into());
+        return Err(Error::Config(format!(
+            "a sharded comparison has at most 2^62 iterations, not {}",
+            config.iterations
+        ))
+        .into());
     }
-    let records = scenarios.iter().map(super::scenario_record).collect::<anyhow::Result<Vec<_>>>()?;
+    let records = scenarios
+        .iter()
+        .map(super::scenario_record)
+        .collect::<anyhow::Result<Vec<_>>>()?;
     let chunks = shard.chunks(chunk_count(config.iterations));
     let writer = StateWriter::create(state_path)?;
     let pool = super::pool(args.threads)?;

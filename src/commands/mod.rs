@@ -95,7 +95,8 @@ pub fn scenario_record(scenario: &Scenario) -> anyhow::Result<ScenarioRecord> {
 
 /// The closing line of a shard: what it covered and where its state is.
 pub fn show_shard(shard: Shard, (first, end): (u64, u64), iterations: u64, elapsed_s: f64, state: &Path) {
-    let covered = cradle::chunk::first_iteration(end).min(iterations) - cradle::chunk::first_iteration(first).min(iterations);
+    let covered =
+        cradle::chunk::first_iteration(end).min(iterations) - cradle::chunk::first_iteration(first).min(iterations);
     println!(
         "shard {shard}: chunks {first}..{end} ({covered} of {iterations} iterations) in {elapsed_s:.1} s; wrote {}",
         state.display()

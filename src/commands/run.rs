@@ -128,7 +128,11 @@ fn run_shard(
     state_path: &Path,
 ) -> anyhow::Result<()> {
     if config.iterations > MAX_ITERATIONS {
-        return Err(Error::Config(format!("a sharded run has at most 2^62 iterations, not {}", config.iterations)).into());
+        return Err(Error::Config(format!(
+            "a sharded run has at most 2^62 iterations, not {}",
+            config.iterations
+        ))
+        .into());
     }
     let record = super::scenario_record(scenario)?;
     let design = Design::new(config.sampler, model, config.iterations, config.seed)?;

@@ -38,7 +38,13 @@ pub fn run(args: SlurmArgs) -> anyhow::Result<()> {
     let name: String = scenario
         .label()
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || "-_.".contains(c) { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "-_.".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     let job = SlurmJob {
         cradle,
@@ -79,7 +85,9 @@ pub fn run(args: SlurmArgs) -> anyhow::Result<()> {
         OsStr::new("--kill-on-invalid-dep=yes"),
         merge.as_os_str(),
     ])
-    .with_context(|| format!("submitting the merge job (array job {array_id} is submitted: cancel it with `scancel {array_id}`)"))?;
+    .with_context(|| {
+        format!("submitting the merge job (array job {array_id} is submitted: cancel it with `scancel {array_id}`)")
+    })?;
     println!("array job {array_id} ({} tasks)", job.shards);
     println!("merge job {merge_id} (afterok:{array_id}; cancelled if a task fails)");
     println!("results in {}", job.dir.display());

@@ -220,7 +220,12 @@ impl RunState {
     /// [`RunState::append`] and [`RunState::finish`] rely on is checked, and
     /// every count is checked against the iterations of its chunks, so a
     /// state that passes merges without panicking. Returns what is wrong.
-    pub fn check(&self, model: &Model, n_correlated: usize, (first, end): (u64, u64)) -> std::result::Result<(), String> {
+    pub fn check(
+        &self,
+        model: &Model,
+        n_correlated: usize,
+        (first, end): (u64, u64),
+    ) -> std::result::Result<(), String> {
         let n_outputs = model.outputs.len();
         if self.n_metrics != model.n_metrics || self.sketches.len() != n_outputs {
             return Err(format!(
@@ -237,7 +242,10 @@ impl RunState {
             ));
         }
         if first > end || end > chunk_count(self.iterations) {
-            return Err(format!("chunks {first}..{end} are not chunks of a run of {} iterations", self.iterations));
+            return Err(format!(
+                "chunks {first}..{end} are not chunks of a run of {} iterations",
+                self.iterations
+            ));
         }
         let iterations_in = |a: u64, b: u64| first_iteration(b).min(self.iterations) - first_iteration(a);
         check_moments(&self.moments, n_outputs, (first, end), &iterations_in).map_err(|e| format!("moments: {e}"))?;
@@ -287,7 +295,9 @@ impl RunState {
                         return Err("an empty convergence checkpoint".into());
                     };
                     if from != first || to > end || *iterations != first_iteration(to).min(self.iterations) {
-                        return Err(format!("a convergence checkpoint covers chunks {from}..{to} of {first}..{end}"));
+                        return Err(format!(
+                            "a convergence checkpoint covers chunks {from}..{to} of {first}..{end}"
+                        ));
                     }
                     check_moments(moments, n_outputs, (from, to), &iterations_in)
                         .map_err(|e| format!("convergence checkpoint: {e}"))?;
@@ -429,10 +439,17 @@ fn check_moments(
     }
     for ((a, b), block) in moments.blocks() {
         if block.outputs.len() != n_outputs {
-            return Err(format!("chunks {a}..{b} have {} outputs, not {n_outputs}", block.outputs.len()));
+            return Err(format!(
+                "chunks {a}..{b} have {} outputs, not {n_outputs}",
+                block.outputs.len()
+            ));
         }
         let expected = iterations_in(a, b);
-        if let Some(m) = block.outputs.iter().find(|m| m.n.checked_add(m.nonfinite) != Some(expected)) {
+        if let Some(m) = block
+            .outputs
+            .iter()
+            .find(|m| m.n.checked_add(m.nonfinite) != Some(expected))
+        {
             return Err(format!(
                 "chunks {a}..{b} count {} finite and {} non-finite values, not {expected} in all",
                 m.n, m.nonfinite

@@ -67,7 +67,9 @@ impl StateWriter {
             source,
         };
         std::fs::create_dir_all(&dir).map_err(write_error)?;
-        let name = path.file_name().map_or_else(|| "state".into(), |n| n.to_string_lossy().into_owned());
+        let name = path
+            .file_name()
+            .map_or_else(|| "state".into(), |n| n.to_string_lossy().into_owned());
         let prefix = format!(".{name}.");
         let mut builder = tempfile::Builder::new();
         builder.prefix(&prefix).suffix(".tmp");
@@ -141,7 +143,13 @@ pub fn read_state(path: &Path) -> Result<(Header, Body)> {
         (Body::Run(_), super::Kind::Run) | (Body::Compare(_), super::Kind::Compare)
     );
     if !kind_agrees {
-        return Err(bad(path, format!("its header says {} but it holds another kind of state", header.kind.name())));
+        return Err(bad(
+            path,
+            format!(
+                "its header says {} but it holds another kind of state",
+                header.kind.name()
+            ),
+        ));
     }
     Ok((header, body))
 }
@@ -150,9 +158,7 @@ pub fn read_state(path: &Path) -> Result<(Header, Body)> {
 fn bad(path: &Path, what: String) -> Error {
     Error::State {
         path: path.to_path_buf(),
-        message: format!(
-            "{what}; it was not written by this version of cradle, or was damaged: run its shard again"
-        ),
+        message: format!("{what}; it was not written by this version of cradle, or was damaged: run its shard again"),
     }
 }
 
@@ -172,7 +178,10 @@ fn read_checked(path: &Path) -> Result<Vec<u8>> {
     if bytes.len() < PREFIX_LEN + CHECKSUM_LEN {
         return Err(Error::State {
             path: path.to_path_buf(),
-            message: format!("truncated: {} bytes, too short for a state file; run its shard again", bytes.len()),
+            message: format!(
+                "truncated: {} bytes, too short for a state file; run its shard again",
+                bytes.len()
+            ),
         });
     }
     let version = u32::from_le_bytes(bytes[MAGIC.len()..PREFIX_LEN].try_into().expect("4 bytes"));
@@ -203,8 +212,10 @@ fn read_checked(path: &Path) -> Result<Vec<u8>> {
 
 /// The header, checked on its own, and the bytes after it.
 fn decode_header<'a>(path: &Path, bytes: &'a [u8]) -> Result<(Header, &'a [u8])> {
-    let (header, rest) =
-        postcard::take_from_bytes::<Header>(bytes).map_err(|e| bad(path, format!("its header cannot be decoded ({e})")))?;
-    header.check().map_err(|e| bad(path, format!("its header is inconsistent: {e}")))?;
+    let (header, rest) = postcard::take_from_bytes::<Header>(bytes)
+        .map_err(|e| bad(path, format!("its header cannot be decoded ({e})")))?;
+    header
+        .check()
+        .map_err(|e| bad(path, format!("its header is inconsistent: {e}")))?;
     Ok((header, rest))
 }

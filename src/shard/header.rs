@@ -114,7 +114,12 @@ impl Header {
             ("number of shards", self.shards.to_string()),
             (
                 "samples",
-                if self.samples.is_some() { "written" } else { "not written" }.to_string(),
+                if self.samples.is_some() {
+                    "written"
+                } else {
+                    "not written"
+                }
+                .to_string(),
             ),
         ]
     }
@@ -127,7 +132,11 @@ impl Header {
             Kind::Compare => !self.scenarios.is_empty(),
         };
         if !expected_scenarios {
-            return Err(format!("a {} state with {} scenarios", self.kind.name(), self.scenarios.len()));
+            return Err(format!(
+                "a {} state with {} scenarios",
+                self.kind.name(),
+                self.scenarios.len()
+            ));
         }
         if Sampler::parse(&self.sampler).is_none() {
             return Err(format!("unknown sampler '{}'", self.sampler));

@@ -83,12 +83,13 @@ impl ShardSet {
                 .map(|i| format!("{i}/{count}"))
                 .collect();
             return Err(Error::Merge(format!(
-                "shard{} {} missing: the run has {count} shards (0 to {}), and {} state file{} were given ({}); pass every shard's state file, e.g. DIR/states/*.cstate",
-                if missing.len() == 1 { " is" } else { "s are" },
+                "shard{} {} {} missing: the run has {count} shards (0 to {}), and {} state file{} given ({}); pass every shard's state file, e.g. DIR/states/*.cstate",
+                if missing.len() == 1 { "" } else { "s" },
                 missing.join(", "),
+                if missing.len() == 1 { "is" } else { "are" },
                 count - 1,
                 files.len(),
-                if files.len() == 1 { "" } else { "s" },
+                if files.len() == 1 { " was" } else { "s were" },
                 names(files.iter().map(|(p, _)| p.as_path()))
             )));
         }
@@ -96,7 +97,11 @@ impl ShardSet {
         for (path, header) in &files {
             let (first_chunk, end) = header.chunks;
             if first_chunk != next {
-                let what = if first_chunk > next { "a gap before" } else { "an overlap with" };
+                let what = if first_chunk > next {
+                    "a gap before"
+                } else {
+                    "an overlap with"
+                };
                 return Err(Error::Merge(format!(
                     "{}: field chunks: it covers chunks {first_chunk}..{end}, which leaves {what} the chunks before it (..{next})",
                     path.display()
@@ -209,7 +214,11 @@ impl ShardSet {
                 unreachable!("read_state checks the body's kind against the header's");
             };
             if state.iterations() != header.iterations {
-                return Err(inconsistent(path, header, "its state is of another number of iterations".into()));
+                return Err(inconsistent(
+                    path,
+                    header,
+                    "its state is of another number of iterations".into(),
+                ));
             }
             state
                 .check(model, n_correlated, header.chunks)
@@ -233,9 +242,15 @@ impl ShardSet {
                 unreachable!("read_state checks the body's kind against the header's");
             };
             if state.iterations() != header.iterations {
-                return Err(inconsistent(path, header, "its state is of another number of iterations".into()));
+                return Err(inconsistent(
+                    path,
+                    header,
+                    "its state is of another number of iterations".into(),
+                ));
             }
-            state.check(models, header.chunks).map_err(|e| inconsistent(path, header, e))?;
+            state
+                .check(models, header.chunks)
+                .map_err(|e| inconsistent(path, header, e))?;
             match &mut merged {
                 None => merged = Some(state),
                 Some(m) => m.append(state).map_err(|e| inconsistent(path, header, e.to_string()))?,
@@ -279,6 +294,8 @@ fn advice(field: &str) -> &'static str {
             "they were run on different scenario files, or the file changed between shards: run the odd ones again on the same file"
         }
         "samples" => "run every shard with --samples, or none",
-        _ => "every shard of a run needs the same scenario, seed, sampler, n and number of shards: run the odd ones again",
+        _ => {
+            "every shard of a run needs the same scenario, seed, sampler, n and number of shards: run the odd ones again"
+        }
     }
 }

@@ -105,7 +105,8 @@ impl Shard {
                         "--shard auto with {KUBERNETES_INDEX}={index} (a Kubernetes Indexed Job) needs --shards N, the Job's completions"
                     )));
                 };
-                Shard::new(index, count).map_err(|e| Error::Config(format!("{KUBERNETES_INDEX}={index} with --shards {count}: {e}")))
+                Shard::new(index, count)
+                    .map_err(|e| Error::Config(format!("{KUBERNETES_INDEX}={index} with --shards {count}: {e}")))
             }
             (None, None) => Err(Error::Config(format!(
                 "--shard auto found no shard in the environment: neither {SLURM_ID} (a Slurm job array) nor {KUBERNETES_INDEX} (a Kubernetes Indexed Job) is set; run it as a task of one (e.g. through `cradle slurm`), or give --shard I/N"
@@ -279,15 +280,34 @@ mod tests {
             ("SLURM_ARRAY_TASK_MAX", "5"),
         ];
         assert!(auto(&sparse, None).unwrap_err().to_string().contains("not consecutive"));
-        let step = [("SLURM_ARRAY_TASK_ID", "2"), ("SLURM_ARRAY_TASK_COUNT", "4"), ("SLURM_ARRAY_TASK_STEP", "2")];
-        assert!(auto(&step, None).unwrap_err().to_string().contains("SLURM_ARRAY_TASK_STEP=2"));
+        let step = [
+            ("SLURM_ARRAY_TASK_ID", "2"),
+            ("SLURM_ARRAY_TASK_COUNT", "4"),
+            ("SLURM_ARRAY_TASK_STEP", "2"),
+        ];
+        assert!(
+            auto(&step, None)
+                .unwrap_err()
+                .to_string()
+                .contains("SLURM_ARRAY_TASK_STEP=2")
+        );
         let beyond = [("SLURM_ARRAY_TASK_ID", "4"), ("SLURM_ARRAY_TASK_COUNT", "4")];
-        assert!(auto(&beyond, None).unwrap_err().to_string().contains("SLURM_ARRAY_TASK_ID=4"));
+        assert!(
+            auto(&beyond, None)
+                .unwrap_err()
+                .to_string()
+                .contains("SLURM_ARRAY_TASK_ID=4")
+        );
         let alone = [("SLURM_ARRAY_TASK_ID", "1")];
         assert!(auto(&alone, None).unwrap_err().to_string().contains("--shards N"));
         assert_eq!(auto(&alone, Some(2)).unwrap(), Shard { index: 1, count: 2 });
         let junk = [("SLURM_ARRAY_TASK_ID", "x"), ("SLURM_ARRAY_TASK_COUNT", "4")];
-        assert!(auto(&junk, None).unwrap_err().to_string().contains("SLURM_ARRAY_TASK_ID='x'"));
+        assert!(
+            auto(&junk, None)
+                .unwrap_err()
+                .to_string()
+                .contains("SLURM_ARRAY_TASK_ID='x'")
+        );
     }
 
     #[test]
@@ -295,9 +315,17 @@ mod tests {
         let k8s = [("JOB_COMPLETION_INDEX", "5")];
         assert_eq!(auto(&k8s, Some(8)).unwrap(), Shard { index: 5, count: 8 });
         assert!(auto(&k8s, None).unwrap_err().to_string().contains("--shards N"));
-        assert!(auto(&k8s, Some(5)).unwrap_err().to_string().contains("JOB_COMPLETION_INDEX=5"));
+        assert!(
+            auto(&k8s, Some(5))
+                .unwrap_err()
+                .to_string()
+                .contains("JOB_COMPLETION_INDEX=5")
+        );
         let none = auto(&[], Some(4)).unwrap_err().to_string();
-        assert!(none.contains("SLURM_ARRAY_TASK_ID") && none.contains("JOB_COMPLETION_INDEX"), "{none}");
+        assert!(
+            none.contains("SLURM_ARRAY_TASK_ID") && none.contains("JOB_COMPLETION_INDEX"),
+            "{none}"
+        );
         let both = [("JOB_COMPLETION_INDEX", "1"), ("SLURM_ARRAY_TASK_ID", "1")];
         assert!(auto(&both, Some(4)).unwrap_err().to_string().contains("both"));
     }

@@ -59,7 +59,11 @@ impl SlurmJob {
         if self.cpus_per_task == 0 {
             return Err(Error::Config("--cpus-per-task must be at least 1".into()));
         }
-        for (what, path) in [("cradle binary", &self.cradle), ("scenario", &self.scenario), ("output directory", &self.dir)] {
+        for (what, path) in [
+            ("cradle binary", &self.cradle),
+            ("scenario", &self.scenario),
+            ("output directory", &self.dir),
+        ] {
             if !path.is_absolute() {
                 return Err(Error::Config(format!(
                     "the {what} path {} is not absolute",
@@ -67,7 +71,11 @@ impl SlurmJob {
                 )));
             }
         }
-        let blank = |s: &str| s.is_empty() || s.chars().any(|c| c.is_whitespace() || c == '"' || c == '\'' || c == '%');
+        let blank = |s: &str| {
+            s.is_empty()
+                || s.chars()
+                    .any(|c| c.is_whitespace() || c == '"' || c == '\'' || c == '%')
+        };
         if blank(&self.dir.display().to_string()) {
             return Err(Error::Config(format!(
                 "output directory {}: Slurm's #SBATCH --output lines cannot hold a path with blanks, quotes or %; choose another -o DIR",
@@ -240,10 +248,18 @@ mod tests {
         assert!(array.contains("#SBATCH --partition=short\n"));
         assert!(!array.contains("--time"));
         assert!(array.contains("--threads 2"));
-        assert!(array.contains("--shard auto --shards 16 --state '/scratch/me/run1/states'/shard-\"$SLURM_ARRAY_TASK_ID\".cstate"));
-        assert!(array.contains(r"'/home/me/it'\''s/headline.toml' -n 1000000000 --seed 7 --sampler mc"), "{array}");
+        assert!(array.contains(
+            "--shard auto --shards 16 --state '/scratch/me/run1/states'/shard-\"$SLURM_ARRAY_TASK_ID\".cstate"
+        ));
+        assert!(
+            array.contains(r"'/home/me/it'\''s/headline.toml' -n 1000000000 --seed 7 --sampler mc"),
+            "{array}"
+        );
         let merge = j.merge_script();
-        assert!(merge.contains("merge '/scratch/me/run1/states'/shard-{0..15}.cstate -o '/scratch/me/run1'"), "{merge}");
+        assert!(
+            merge.contains("merge '/scratch/me/run1/states'/shard-{0..15}.cstate -o '/scratch/me/run1'"),
+            "{merge}"
+        );
         let submit = j.submit_script();
         assert!(submit.contains("--dependency=afterok:\"$array\" --kill-on-invalid-dep=yes"));
         assert!(submit.contains("sbatch --parsable '/scratch/me/run1/slurm/array.sbatch'"));

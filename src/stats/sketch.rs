@@ -148,12 +148,18 @@ impl Store {
             return Err(format!("keys {}..={} out of range", self.min_key, self.max_key));
         }
         if self.level > 63 - SHIFT || self.level < level_for(self.min_key, self.max_key) {
-            return Err(format!("level {} does not fit keys {}..={}", self.level, self.min_key, self.max_key));
+            return Err(format!(
+                "level {} does not fit keys {}..={}",
+                self.level, self.min_key, self.max_key
+            ));
         }
         let (first, last) = (self.min_key >> self.level, self.max_key >> self.level);
         let len = self.counts.len() as i64;
         if self.offset > first || self.offset + len <= last {
-            return Err(format!("{len} buckets from {} do not hold buckets {first}..={last}", self.offset));
+            return Err(format!(
+                "{len} buckets from {} do not hold buckets {first}..={last}",
+                self.offset
+            ));
         }
         let mut total: u64 = 0;
         for (i, &c) in self.counts.iter().enumerate() {
@@ -280,7 +286,10 @@ impl Sketch {
             .try_fold(0u64, |a, &b| a.checked_add(b))
             .ok_or("counts overflow")?;
         if total != self.count {
-            return Err(format!("its buckets hold {total} values but its count is {}", self.count));
+            return Err(format!(
+                "its buckets hold {total} values but its count is {}",
+                self.count
+            ));
         }
         if self.count > 0 && !(self.min <= self.max) {
             return Err(format!("min {} above max {}", self.min, self.max));
