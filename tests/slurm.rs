@@ -34,12 +34,16 @@ fn cluster_is_up() -> bool {
 
 /// `scontrol show job -o ID`: one line per job (or array task).
 fn job_info(id: &str) -> String {
-    let out = Command::new("scontrol").args(["show", "job", "-o", id]).output().unwrap();
+    let out = Command::new("scontrol")
+        .args(["show", "job", "-o", id])
+        .output()
+        .unwrap();
     String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr)
 }
 
 fn field<'a>(line: &'a str, name: &str) -> Option<&'a str> {
-    line.split_whitespace().find_map(|w| w.strip_prefix(&format!("{name}=")))
+    line.split_whitespace()
+        .find_map(|w| w.strip_prefix(&format!("{name}=")))
 }
 
 /// Everything the jobs wrote: for a failure message.
@@ -49,7 +53,11 @@ fn logs(dir: &Path) -> String {
         let mut paths: Vec<_> = entries.map(|e| e.unwrap().path()).collect();
         paths.sort();
         for path in paths {
-            text += &format!("--- {}\n{}\n", path.display(), std::fs::read_to_string(&path).unwrap_or_default());
+            text += &format!(
+                "--- {}\n{}\n",
+                path.display(),
+                std::fs::read_to_string(&path).unwrap_or_default()
+            );
         }
     }
     text
@@ -86,7 +94,10 @@ fn wait_for(id: &str, cancel: &[&str], dir: &Path) {
         }
         if start.elapsed() > TIMEOUT {
             let _ = Command::new("scancel").args(cancel).status();
-            panic!("job {id} not done after {TIMEOUT:?} ({state}, {reason}):\n{info}\n{}", logs(dir));
+            panic!(
+                "job {id} not done after {TIMEOUT:?} ({state}, {reason}):\n{info}\n{}",
+                logs(dir)
+            );
         }
         std::thread::sleep(Duration::from_millis(500));
     }
@@ -102,7 +113,15 @@ fn a_headline_run_as_a_slurm_job_array_merges_into_the_single_run() {
     let out = dir.path().join("job");
     let submitted = Command::new(env!("CARGO_BIN_EXE_cradle"))
         .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["slurm", "scenarios/headline.toml", "--shards", "4", "-n", "200000", "--submit"])
+        .args([
+            "slurm",
+            "scenarios/headline.toml",
+            "--shards",
+            "4",
+            "-n",
+            "200000",
+            "--submit",
+        ])
         .arg("--cradle")
         .arg(env!("CARGO_BIN_EXE_cradle"))
         .arg("-o")
@@ -119,7 +138,11 @@ fn a_headline_run_as_a_slurm_job_array_merges_into_the_single_run() {
     let merge = job_id(&stdout, "merge job ");
     wait_for(&merge, &[&array, &merge], &out);
     for task in 0..4 {
-        assert!(out.join(format!("states/shard-{task}.cstate")).exists(), "{}", logs(&out));
+        assert!(
+            out.join(format!("states/shard-{task}.cstate")).exists(),
+            "{}",
+            logs(&out)
+        );
     }
 
     // The single run, on the same (absolute) scenario path the job used, so

@@ -99,7 +99,7 @@ fn absolute(path: &Path) -> anyhow::Result<PathBuf> {
     if let Ok(canonical) = std::fs::canonicalize(path) {
         return Ok(canonical);
     }
-    Ok(std::path::absolute(path).with_context(|| format!("making {} absolute", path.display()))?)
+    std::path::absolute(path).with_context(|| format!("making {} absolute", path.display()))
 }
 
 /// Write an executable script; returns its path.

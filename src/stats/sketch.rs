@@ -291,7 +291,8 @@ impl Sketch {
                 self.count
             ));
         }
-        if self.count > 0 && !(self.min <= self.max) {
+        // (Written so that a NaN bound fails too.)
+        if self.count > 0 && self.min.partial_cmp(&self.max).is_none_or(|o| o.is_gt()) {
             return Err(format!("min {} above max {}", self.min, self.max));
         }
         Ok(())
