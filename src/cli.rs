@@ -43,8 +43,9 @@ pub struct ShardArgs {
     /// Job. Writes no CSV, only the state file --state, for `cradle merge`.
     #[arg(long, value_name = "I/N|auto", requires = "state")]
     pub shard: Option<String>,
-    /// With --shard auto: the number of shards (required under Kubernetes,
-    /// where it is the Job's completions; under Slurm, checked against the array).
+    /// With --shard auto: the number of shards. Required under Kubernetes (the
+    /// Job's completions); under Slurm, the array task id is then the shard
+    /// number (0 to N − 1), so a failed task can be resubmitted alone.
     #[arg(long, value_name = "N", requires = "shard")]
     pub shards: Option<u64>,
     /// The state file the shard writes (with --shard).

@@ -530,10 +530,20 @@ fn shard_auto_reads_slurm_and_kubernetes_variables_and_refuses_a_bad_environment
         &["SLURM_ARRAY_TASK_COUNT=4", "SLURM_ARRAY_TASK_MAX=7"],
     );
     fails(
-        &[("SLURM_ARRAY_TASK_ID", "1"), ("SLURM_ARRAY_TASK_COUNT", "4")],
+        &[("SLURM_ARRAY_TASK_ID", "3"), ("SLURM_ARRAY_TASK_COUNT", "4")],
         "--shards 3",
-        &["--shards 3", "4 tasks"],
+        &["SLURM_ARRAY_TASK_ID=3 with --shards 3", "0 to 2"],
     );
+    // With --shards, the task id is the shard: one failed task resubmitted
+    // alone (sbatch --array=3) is shard 3 of 4, not shard 0 of 1.
+    let alone = [
+        ("SLURM_ARRAY_TASK_ID", "3"),
+        ("SLURM_ARRAY_TASK_COUNT", "1"),
+        ("SLURM_ARRAY_TASK_MIN", "3"),
+        ("SLURM_ARRAY_TASK_MAX", "3"),
+    ];
+    auto(&alone, "--shards 4", &state("d")).success();
+    assert_eq!(shard_of(&state("d")), (3, 4));
     fails(
         &[("SLURM_ARRAY_TASK_ID", "one"), ("SLURM_ARRAY_TASK_COUNT", "4")],
         "",

@@ -90,8 +90,11 @@ impl Shard {
     ///   (`--shards N`, the Job's completions), which the environment does
     ///   not hold.
     ///
-    /// `shards`, when given with Slurm, must agree with the array. An unset
-    /// or inconsistent environment is an error naming the variables.
+    /// With `shards` (`--shards N`) under Slurm, the task id is the shard
+    /// number, from 0, and the other variables are not read: the array
+    /// scripts of `cradle slurm` pass it, so that one failed task can be
+    /// resubmitted alone (`sbatch --array=3 array.sbatch`). An unset or
+    /// inconsistent environment is an error naming the variables.
     pub fn from_env(var: &dyn Fn(&str) -> Option<String>, shards: Option<u64>) -> Result<Shard> {
         match (var(SLURM_ID), var(KUBERNETES_INDEX)) {
             (Some(_), Some(_)) => Err(Error::Config(format!(
@@ -117,6 +120,17 @@ impl Shard {
     fn from_slurm(var: &dyn Fn(&str) -> Option<String>, id: &str, shards: Option<u64>) -> Result<Shard> {
         let get = |name: &str| var(name).map(|v| number(name, &v)).transpose();
         let id = number(SLURM_ID, id)?;
+        if let Some(count) = shards {
+            // The task id is the shard's number, whatever else the array
+            // holds: so a failed task can be resubmitted on its own
+            // (`sbatch --array=3 array.sbatch`).
+            return Shard::new(id, count).map_err(|e| {
+                Error::Config(format!(
+                    "--shard auto: {SLURM_ID}={id} with --shards {count}: {e}; submit the array as --array=0-{}",
+                    count.saturating_sub(1)
+                ))
+            });
+        }
         let (count, min, max, step) = (get(SLURM_COUNT)?, get(SLURM_MIN)?, get(SLURM_MAX)?, get(SLURM_STEP)?);
         if let Some(step) = step.filter(|s| *s != 1) {
             return Err(Error::Config(format!(
@@ -149,23 +163,12 @@ impl Shard {
             }
             (Some(count), None) => (id, count),
             (None, Some((min, n))) => (id - min, n),
-            (None, None) => match shards {
-                Some(count) => (id, count),
-                None => {
-                    return Err(Error::Config(format!(
-                        "--shard auto: {SLURM_ID}={id} is set, but neither {SLURM_COUNT} nor {SLURM_MIN}/{SLURM_MAX}, so the number of shards is unknown; give --shards N"
-                    )));
-                }
-            },
+            (None, None) => {
+                return Err(Error::Config(format!(
+                    "--shard auto: {SLURM_ID}={id} is set, but neither {SLURM_COUNT} nor {SLURM_MIN}/{SLURM_MAX}, so the number of shards is unknown; give --shards N"
+                )));
+            }
         };
-        if let Some(n) = shards.filter(|n| *n != count) {
-            return Err(Error::Config(format!(
-                "--shard auto: --shards {n}, but the Slurm array has {count} tasks ({SLURM_ID}={id}, {SLURM_COUNT}={}, {SLURM_MIN}={}, {SLURM_MAX}={})",
-                shown(var(SLURM_COUNT)),
-                shown(var(SLURM_MIN)),
-                shown(var(SLURM_MAX))
-            )));
-        }
         Shard::new(index, count).map_err(|e| Error::Config(format!("--shard auto: {SLURM_ID}={id}: {e}")))
     }
 
@@ -202,10 +205,6 @@ fn number(name: &str, value: &str) -> Result<u64> {
         .trim()
         .parse()
         .map_err(|_| Error::Config(format!("--shard auto: {name}='{value}' is not a whole number ≥ 0")))
-}
-
-fn shown(value: Option<String>) -> String {
-    value.unwrap_or_else(|| "unset".into())
 }
 
 #[cfg(test)]
@@ -258,7 +257,16 @@ mod tests {
         let count = [("SLURM_ARRAY_TASK_ID", "2"), ("SLURM_ARRAY_TASK_COUNT", "4")];
         assert_eq!(auto(&count, None).unwrap(), Shard { index: 2, count: 4 });
         assert_eq!(auto(&count, Some(4)).unwrap(), Shard { index: 2, count: 4 });
-        assert!(auto(&count, Some(5)).unwrap_err().to_string().contains("--shards 5"));
+        // With --shards, the task id is the shard: a task resubmitted alone.
+        let resubmitted = [
+            ("SLURM_ARRAY_TASK_ID", "3"),
+            ("SLURM_ARRAY_TASK_COUNT", "1"),
+            ("SLURM_ARRAY_TASK_MIN", "3"),
+            ("SLURM_ARRAY_TASK_MAX", "3"),
+        ];
+        assert_eq!(auto(&resubmitted, Some(4)).unwrap(), Shard { index: 3, count: 4 });
+        assert_eq!(auto(&resubmitted, None).unwrap(), Shard { index: 0, count: 1 });
+        assert!(auto(&count, Some(2)).unwrap_err().to_string().contains("--shards 2"));
         let min_max = [
             ("SLURM_ARRAY_TASK_ID", "12"),
             ("SLURM_ARRAY_TASK_MIN", "10"),

@@ -137,7 +137,8 @@ impl SlurmJob {
         s.push_str(
             "# Array task I runs shard I (numbered from 0) and writes its state to\n\
              # states/shard-I.cstate; merge.sbatch, submitted by submit.sh once every\n\
-             # task has succeeded, merges them into the run's CSV files.\n",
+             # task has succeeded, merges them into the run's CSV files. To run failed\n\
+             # tasks again alone: sbatch --array=I,J array.sbatch, then sbatch merge.sbatch.\n",
         );
         let _ = writeln!(s, "#SBATCH --job-name={}", self.name);
         let _ = writeln!(s, "#SBATCH --array=0-{last}");
