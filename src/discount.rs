@@ -7,7 +7,13 @@
 //! | years s | 1–30 | 31–75 | 76–125 | 126–200 | 201–300 | 301+ |
 //! |---|---|---|---|---|---|---|
 //! | costs  | 3.5% | 3.0% | 2.5% | 2.0% | 1.5% | 1.0% |
-//! | health | the cost rate × 1.5/3.5 (1.5%, 1.2857…%, …) |
+//! | health | 1.5% | 1.29% | 1.07% | 0.86% | 0.64% | 0.43% |
+//!
+//! The health rates are the Green Book's published ones (annex A6, the rates
+//! for health effects valued in QALYs), as printed, to two decimal places
+//! of a percent. They are close to the cost rates × 1.5/3.5 (1.2857…%, …)
+//! but not equal to them; using the printed values makes results match the
+//! Green Book's own table and the other tools that use it.
 //!
 //! Within one band the discount factor is geometric, so a sum over the years
 //! of a band is a geometric series and is computed in closed form
@@ -33,34 +39,36 @@ pub struct Schedule {
     bands: Vec<Band>,
 }
 
-const GREEN_BOOK_BREAKS: [(Years, Years, f64); 6] = [
-    (1, 30, 0.035),
-    (31, 75, 0.030),
-    (76, 125, 0.025),
-    (126, 200, 0.020),
-    (201, 300, 0.015),
-    (301, Years::MAX, 0.010),
+/// The Green Book's bands: (first year, last year, cost rate, health rate).
+const GREEN_BOOK_BREAKS: [(Years, Years, f64, f64); 6] = [
+    (1, 30, 0.035, 0.015),
+    (31, 75, 0.030, 0.0129),
+    (76, 125, 0.025, 0.0107),
+    (126, 200, 0.020, 0.0086),
+    (201, 300, 0.015, 0.0064),
+    (301, Years::MAX, 0.010, 0.0043),
 ];
 
 impl Schedule {
     /// HM Treasury Green Book declining schedule for costs and benefits.
     pub fn green_book() -> Schedule {
-        Schedule::green_book_scaled(1.0)
+        Schedule::green_book_column(|&(_, _, costs, _)| costs)
     }
 
-    /// Green Book schedule for health effects valued in QALYs: the cost rates
-    /// × 1.5/3.5 (1.5% for years 1–30, then 1.2857…%, 1.0714…%, …).
+    /// Green Book schedule for health effects valued in QALYs, at the
+    /// published rates: 1.5% for years 1–30, then 1.29%, 1.07%, 0.86%,
+    /// 0.64% and 0.43%.
     pub fn green_book_health() -> Schedule {
-        Schedule::green_book_scaled(1.5 / 3.5)
+        Schedule::green_book_column(|&(_, _, _, health)| health)
     }
 
-    fn green_book_scaled(factor: f64) -> Schedule {
+    fn green_book_column(rate: impl Fn(&(Years, Years, f64, f64)) -> f64) -> Schedule {
         let bands = GREEN_BOOK_BREAKS
             .iter()
-            .map(|&(first, last, rate)| Band {
-                first,
-                last,
-                rate: rate * factor,
+            .map(|band| Band {
+                first: band.0,
+                last: band.1,
+                rate: rate(band),
             })
             .collect();
         Schedule { bands }
@@ -261,9 +269,14 @@ mod tests {
         assert_eq!(gb.rate(31), 0.030);
         assert_eq!(gb.rate(76), 0.025);
         assert_eq!(gb.rate(301), 0.010);
+        // The published health rates, not the cost rates × 1.5/3.5.
         let health = Schedule::green_book_health();
-        assert!((health.rate(1) - 0.015).abs() < 1e-15);
-        assert!((health.rate(40) - 0.03 * 1.5 / 3.5).abs() < 1e-15);
+        let published = [0.015, 0.0129, 0.0107, 0.0086, 0.0064, 0.0043];
+        for (year, rate) in [1, 31, 76, 126, 201, 301].into_iter().zip(published) {
+            assert_eq!(health.rate(year), rate, "year {year}");
+        }
+        assert_eq!(health.rate(30), 0.015);
+        assert_eq!(health.rate(75), 0.0129);
     }
 
     #[test]

@@ -1,5 +1,10 @@
 //! The library's one error type. Every variant carries what a user needs to fix
 //! the problem: the file, the line, the key, and what was expected.
+//!
+//! A variant that wraps another error returns it from `source()` and does
+//! **not** repeat it in its own message, so a report that walks the chain
+//! (anyhow's `{:#}`, [`Error::report`]) prints each cause exactly once:
+//! "cannot write out/summary.csv: No space left on device (os error 28)".
 
 use std::fmt;
 use std::path::PathBuf;
@@ -24,7 +29,7 @@ impl fmt::Display for Location {
 #[non_exhaustive]
 pub enum Error {
     /// A scenario file (or a file it extends) could not be read.
-    #[error("cannot read scenario {}: {source}", path.display())]
+    #[error("cannot read scenario {}", path.display())]
     Read {
         /// The file.
         path: PathBuf,
@@ -59,8 +64,9 @@ pub enum Error {
     /// A run setting (from the command line or `[settings]`) is impossible.
     #[error("{0}")]
     Config(String),
-    /// An output file or directory could not be written.
-    #[error("cannot write {}: {source}", path.display())]
+    /// An output file or directory could not be written (any I/O error on
+    /// output, including a full disk).
+    #[error("cannot write {}", path.display())]
     Write {
         /// The file or directory.
         path: PathBuf,
@@ -79,18 +85,31 @@ pub enum Error {
     /// files and the field).
     #[error("{0}")]
     Merge(String),
-    /// A CSV record could not be written.
-    #[error("cannot write CSV {}: {source}", path.display())]
+    /// A CSV record could not be encoded (never an I/O error: those are
+    /// [`Error::Write`], see [`Error::csv`]).
+    #[error("cannot encode CSV {}", path.display())]
     Csv {
         /// The file.
         path: PathBuf,
         /// The underlying CSV error.
         source: csv::Error,
     },
+    /// Another process holds the lock on an output directory.
+    #[error(
+        "output directory {} is in use by another cradle process{}; wait for it to finish, or write elsewhere with -o DIR",
+        dir.display(),
+        pid.map_or_else(String::new, |p| format!(" (pid {p})"))
+    )]
+    Locked {
+        /// The output directory.
+        dir: PathBuf,
+        /// The process holding the lock, when it could be read.
+        pid: Option<u32>,
+    },
 }
 
 fn join_errors(errors: &[Error]) -> String {
-    let lines: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+    let lines: Vec<String> = errors.iter().map(Error::report).collect();
     format!("{} problems:\n  {}", errors.len(), lines.join("\n  "))
 }
 
@@ -105,10 +124,36 @@ impl Error {
             | Error::Config(_)
             | Error::Write { .. }
             | Error::State { .. }
-            | Error::Merge(_) => true,
+            | Error::Merge(_)
+            | Error::Locked { .. } => true,
             Error::Many(errors) => errors.iter().all(Error::is_bad_input),
             Error::Csv { .. } => false,
         }
+    }
+
+    /// An error from the CSV writer of `path`: an I/O error (a full disk, a
+    /// closed file) becomes [`Error::Write`], like every other failure to
+    /// write an output file; anything else is [`Error::Csv`].
+    pub fn csv(path: PathBuf, err: csv::Error) -> Error {
+        if !err.is_io_error() {
+            return Error::Csv { path, source: err };
+        }
+        match err.into_kind() {
+            csv::ErrorKind::Io(source) => Error::Write { path, source },
+            _ => unreachable!("csv documents is_io_error() as ErrorKind::Io"),
+        }
+    }
+
+    /// The message followed by every cause, each once, separated by ": ".
+    pub fn report(&self) -> String {
+        let mut text = self.to_string();
+        let mut cause = std::error::Error::source(self);
+        while let Some(c) = cause {
+            text.push_str(": ");
+            text.push_str(&c.to_string());
+            cause = c.source();
+        }
+        text
     }
 
     /// Collapse a list of problems into one error (`None` when empty).
@@ -123,3 +168,69 @@ impl Error {
 
 /// The library's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn io(text: &str) -> std::io::Error {
+        std::io::Error::other(text.to_string())
+    }
+
+    /// One error of every variant that wraps a cause, and a list of them.
+    fn examples() -> Vec<Error> {
+        let csv_io = csv::Error::from(io("disk on fire"));
+        let unequal = {
+            let mut w = csv::Writer::from_writer(Vec::new());
+            w.write_record(["a", "b"]).unwrap();
+            w.write_record(["a"]).unwrap_err()
+        };
+        vec![
+            Error::Read {
+                path: "s.toml".into(),
+                source: io("stream did not contain valid UTF-8"),
+            },
+            Error::Write {
+                path: "out/a.csv".into(),
+                source: io("Is a directory"),
+            },
+            Error::csv("out/b.csv".into(), csv_io),
+            Error::csv("out/c.csv".into(), unequal),
+            Error::Many(vec![
+                Error::Write {
+                    path: "out/d.csv".into(),
+                    source: io("No space left on device"),
+                },
+                Error::Config("bad".into()),
+            ]),
+        ]
+    }
+
+    #[test]
+    fn every_cause_is_reported_once() {
+        for err in examples() {
+            let report = err.report();
+            let mut layer: Option<&(dyn std::error::Error + 'static)> = Some(&err);
+            while let Some(e) = layer {
+                if let Some(cause) = e.source() {
+                    assert!(
+                        !e.to_string().contains(&cause.to_string()),
+                        "'{e}' repeats its cause '{cause}'"
+                    );
+                }
+                layer = e.source();
+            }
+            for needle in ["valid UTF-8", "Is a directory", "disk on fire", "No space left"] {
+                assert!(report.matches(needle).count() <= 1, "{report}");
+            }
+        }
+    }
+
+    #[test]
+    fn an_io_error_from_the_csv_writer_is_a_write_error() {
+        let err = Error::csv("out/b.csv".into(), csv::Error::from(io("disk on fire")));
+        assert!(matches!(err, Error::Write { .. }));
+        assert!(err.is_bad_input());
+        assert_eq!(err.report(), "cannot write out/b.csv: disk on fire");
+    }
+}

@@ -16,12 +16,16 @@
 //! every import pointing down). One function per analysis, each on a rayon
 //! pool its caller builds ([`engine::thread_pool`]), none of them printing:
 //!
-//! - check: [`Model::compile`] then [`Model::base_case`];
+//! - check: [`Model::new`] (compile, and refuse a non-finite base case) then
+//!   [`Model::base_case`];
 //! - run: [`engine::run_on`], written by [`output::write_run`];
 //! - sensitivity: [`sensitivity::analyse`], written by
 //!   [`output::sensitivity::write_sensitivity`];
 //! - compare: [`compare::compare_on`], written by
 //!   [`output::comparison::write_comparison`].
+//!
+//! Each command's files are one [`output::OutputSet`]: opened and locked on
+//! the output directory before the work, committed after it, all or nothing.
 //!
 //! ```
 //! use cradle::{Model, RunConfig, Scenario, engine};

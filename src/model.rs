@@ -23,6 +23,7 @@ use std::collections::HashMap;
 
 use crate::discount::{Schedule, Segments, Years, constant_rate_sum};
 use crate::dist::{Dist, Fixed};
+use crate::error::Result;
 use crate::expr::{BinOp, Op, OpKind, Operand, Tape};
 use crate::scenario::{DiscountChoice, DiscountSpec, Fade, Formula, Scenario};
 
@@ -182,7 +183,25 @@ fn fixed_schedule(spec: &DiscountSpec, env: &HashMap<String, Operand>, tape: &mu
 }
 
 impl Model {
-    /// Compile a validated scenario.
+    /// Compile a validated scenario and check its base case: every output
+    /// must be finite with every parameter at its base value. What every
+    /// command uses.
+    ///
+    /// A Monte Carlo run may meet a non-finite value in some iterations
+    /// (they are counted and left out), but a non-finite *base case* means
+    /// the scenario itself is broken (e.g. an annual cost of `logit(0)`), so
+    /// it is an error naming the expression that produced it (its key, file
+    /// and line), or the domain or metric where it first appeared.
+    pub fn new(scenario: &Scenario) -> Result<Model> {
+        let model = Model::compile(scenario);
+        let base = model.base_case();
+        if base.iter().all(|v| v.is_finite()) {
+            return Ok(model);
+        }
+        Err(base_case::diagnose(scenario, &model, &base))
+    }
+
+    /// Compile a validated scenario (no base-case check: see [`Model::new`]).
     pub fn compile(scenario: &Scenario) -> Model {
         let mut tape = Tape::default();
         let mut env: HashMap<String, Operand> = HashMap::new();
@@ -348,15 +367,17 @@ impl Model {
         }
     }
 
-    /// The name of metric `preferred` if the model has it, else of the first metric.
+    /// The name of metric `preferred` if the model has it, else of the first
+    /// metric. A model without metrics (which `Scenario::load` never gives)
+    /// returns `preferred`, so that looking it up fails with "unknown metric"
+    /// rather than a panic.
     pub fn metric_or_first(&self, preferred: &str) -> String {
         let metrics = &self.outputs[..self.n_metrics];
         metrics
             .iter()
             .find(|m| m.name == preferred)
-            .unwrap_or(&metrics[0])
-            .name
-            .clone()
+            .or(metrics.first())
+            .map_or_else(|| preferred.to_string(), |m| m.name.clone())
     }
 
     /// The index in `outputs` of metric `name`, or an error listing the metrics.
@@ -406,6 +427,185 @@ impl Model {
     }
 }
 
+/// Finding where a non-finite base case comes from.
+mod base_case {
+    use std::collections::HashMap;
+
+    use super::Model;
+    use crate::error::{Error, Location};
+    use crate::expr::{Operand, Tape};
+    use crate::scenario::{DiscountSpec, Fade, Formula, Scenario, clip};
+
+    /// The value of `f` with every name it uses taken from `env`, by the
+    /// same arithmetic as evaluation (constant folding).
+    fn value(f: &Formula, env: &HashMap<String, f64>) -> f64 {
+        let mut tape = Tape::default();
+        match tape.compile(&f.expr, &|n| env.get(n).map(|v| Operand::Const(*v))) {
+            Ok(Operand::Const(v)) => v,
+            _ => f64::NAN,
+        }
+    }
+
+    /// The names `f` uses, with their base values, for the message.
+    fn inputs(f: &Formula, env: &HashMap<String, f64>) -> String {
+        let names = f.expr.names();
+        if names.is_empty() {
+            return String::new();
+        }
+        let mut shown: Vec<String> = names
+            .iter()
+            .take(5)
+            .map(|n| format!("{} = {}", clip(n), env.get(n).copied().unwrap_or(f64::NAN)))
+            .collect();
+        if names.len() > 5 {
+            shown.push("…".into());
+        }
+        format!(" (with {})", shown.join(", "))
+    }
+
+    /// Walks the scenario's expressions in evaluation order, keeping each
+    /// value, and records every expression that is non-finite although all
+    /// the names it uses are finite: where a non-finite value starts.
+    struct Walk<'a> {
+        env: HashMap<String, f64>,
+        origins: Vec<Error>,
+        scenario: &'a Scenario,
+    }
+
+    impl Walk<'_> {
+        fn visit(&mut self, f: &Formula, key: String) -> f64 {
+            let v = value(f, &self.env);
+            let inputs_finite = f
+                .expr
+                .names()
+                .iter()
+                .all(|n| self.env.get(n).is_some_and(|x| x.is_finite()));
+            if !v.is_finite() && inputs_finite {
+                let fix = if f.expr.names().is_empty() {
+                    "check the expression"
+                } else {
+                    "check the expression and the base values of the names it uses"
+                };
+                self.origins.push(Error::Invalid {
+                    at: f.at.clone(),
+                    key,
+                    message: format!(
+                        "\"{}\" is {v} at the base case{}; the base case (every parameter at its base value) must be finite: {fix}",
+                        clip(&f.text),
+                        inputs(f, &self.env),
+                    ),
+                });
+            }
+            v
+        }
+
+        fn walk(&mut self, model: &Model, base: &[f64]) {
+            let s = self.scenario;
+            for p in &s.parameters {
+                self.env.insert(p.name.clone(), p.base);
+            }
+            for d in &s.derived {
+                let v = self.visit(d, format!("derived.{}", d.name));
+                self.env.insert(d.name.clone(), v);
+            }
+            for spec in [&s.discounting.costs, &s.discounting.health] {
+                if let DiscountSpec::Rate(f) = spec {
+                    self.visit(f, f.name.clone());
+                }
+            }
+            for d in &s.domains {
+                let mut formulas = vec![&d.effect, &d.annual_cost];
+                formulas.extend(&d.growth);
+                match &d.fade {
+                    Fade::None => {}
+                    Fade::FloorRate { floor, rate } => formulas.extend([floor, rate]),
+                    Fade::HalfLife(h) => formulas.push(h),
+                }
+                for f in formulas {
+                    self.visit(f, f.name.clone());
+                }
+            }
+            if let Some(p) = &s.programme {
+                let mut formulas = vec![&p.reach, &p.cost_per_family];
+                formulas.extend(&p.adjustment);
+                for f in formulas {
+                    self.visit(f, f.name.clone());
+                }
+            }
+            // Metrics may use the built-in metrics and the domains: take
+            // those from the model's own base case.
+            for (o, v) in model.outputs.iter().zip(base) {
+                if s.metrics.iter().all(|m| m.name != o.name) {
+                    self.env.insert(o.name.clone(), *v);
+                }
+            }
+            for m in &s.metrics {
+                let v = self.visit(m, format!("metrics.{}", m.name));
+                self.env.insert(m.name.clone(), v);
+            }
+        }
+    }
+
+    /// The error for a model whose base case `base` has a non-finite output.
+    pub(super) fn diagnose(scenario: &Scenario, model: &Model, base: &[f64]) -> Error {
+        let mut walk = Walk {
+            env: HashMap::new(),
+            origins: Vec::new(),
+            scenario,
+        };
+        walk.walk(model, base);
+        if let Some(e) = Error::from_list(std::mem::take(&mut walk.origins)) {
+            return e;
+        }
+        // Every expression is finite: the value went non-finite in the
+        // model's own arithmetic, in a domain's discounted sum (domains come
+        // after the metrics in `outputs`, but feed them, so look there
+        // first) or in the programme's totals.
+        let first = |range: std::ops::Range<usize>| range.into_iter().find(|&i| !base[i].is_finite());
+        let i = first(model.n_metrics..base.len())
+            .or_else(|| first(0..model.n_metrics))
+            .expect("diagnose is called only for a non-finite base case");
+        let v = base[i];
+        let name = &model.outputs[i].name;
+        let fallback = Location {
+            file: scenario.path.clone(),
+            line: 1,
+        };
+        if let Some(d) = scenario.domains.iter().find(|d| &d.name == name) {
+            return Error::Invalid {
+                at: d.at.clone(),
+                key: format!("domain.{}", clip(&d.name)),
+                message: format!(
+                    "its value per child is {v} at the base case, although its expressions are finite there: its discounted sum over ages [{}, {}) is not finite; check its growth and fade (a half-life of 0 or a very large growth rate, for example)",
+                    d.ages.0, d.ages.1
+                ),
+            };
+        }
+        let value_of = |n: &str| walk.env.get(n).copied().unwrap_or(f64::NAN);
+        let detail = match name.as_str() {
+            "benefit_cost_ratio" if value_of("programme_cost") == 0.0 => {
+                " because programme_cost (reach × cost_per_family) is 0 there".to_string()
+            }
+            _ => format!(
+                " (value_per_child = {}, programme_cost = {})",
+                value_of("value_per_child"),
+                value_of("programme_cost")
+            ),
+        };
+        let (at, key) = match &scenario.programme {
+            Some(p) => (p.reach.at.clone(), "programme".to_string()),
+            None => (fallback, format!("metrics.{name}")),
+        };
+        Error::Invalid {
+            at,
+            key,
+            message: format!(
+                "{name} is {v} at the base case{detail}; the base case (every parameter at its base value) must be finite"
+            ),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -420,6 +620,32 @@ mod tests {
 
     fn output(m: &Model, values: &[f64], name: &str) -> f64 {
         values[m.outputs.iter().position(|o| o.name == name).unwrap()]
+    }
+
+    #[test]
+    fn a_non_finite_base_case_names_where_it_starts() {
+        let text = r#"
+            [parameters]
+            p = { dist = "uniform", min = 0.4, max = 0.6, base = 0.5 }
+            [derived]
+            zero = "p - 0.5"
+            ok = "min(1 / zero, 3)"
+            bad = "ln(zero)"
+            [metrics]
+            y = "p * ok"
+            z = "bad + 1"
+            "#;
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        f.write_all(text.as_bytes()).unwrap();
+        let s = Scenario::load(f.path()).unwrap();
+        let e = Model::new(&s).unwrap_err().to_string();
+        // 1/zero is infinite but absorbed by min(); ln(zero) is where z's -inf starts,
+        // and z (which only propagates it) is not blamed.
+        assert!(
+            e.contains(":7: derived.bad: \"ln(zero)\" is -inf at the base case (with zero = 0)"),
+            "{e}"
+        );
+        assert!(!e.contains("metrics.z") && !e.contains("derived.ok"), "{e}");
     }
 
     #[test]

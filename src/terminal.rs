@@ -1,17 +1,66 @@
 //! What the binary shows a person: the base-case table of `check`, the
-//! progress bar and the closing summary of `run`. (The library never prints.)
+//! progress bar and the closing summary of `run`, and the one way text
+//! reaches stdout ([`print`]) and stderr ([`warn`], [`note`], [`error`]).
+//! (The library never prints.)
+//!
+//! Nothing here panics on a closed or full stream (`print!` would): stdout
+//! errors are returned as [`StdoutError`], which `main` turns into a quiet
+//! exit 0 for a closed pipe (`cradle check S | head -1`, as ripgrep does) and
+//! exit 1 with a message for anything else (a full disk); stderr errors are
+//! ignored, as there is nowhere left to report them.
 
 use std::fmt::Write as _;
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write as _};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use cradle::engine::{Observer, SampleBlock};
-use cradle::output::SampleWriter;
+use cradle::output::{RowSink, SampleWriter, StagedFile};
 use cradle::stats::summarise;
 use cradle::{Model, RunResult, Scenario};
+
+/// Standard output could not be written (not an output file: exit 1).
+#[derive(Debug, thiserror::Error)]
+#[error("cannot write to standard output")]
+pub struct StdoutError(#[source] pub std::io::Error);
+
+impl StdoutError {
+    /// The reader went away (a closed pipe): not an error for a CLI.
+    pub fn is_closed_pipe(&self) -> bool {
+        self.0.kind() == std::io::ErrorKind::BrokenPipe
+    }
+}
+
+/// Write `text` to stdout and flush it.
+pub fn print(text: &str) -> Result<(), StdoutError> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(StdoutError)
+}
+
+/// One line on stderr; a closed or full stderr is ignored.
+fn eprint_line(line: &str) {
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(err, "{line}");
+}
+
+/// "warning: …" on stderr.
+pub fn warn(text: &str) {
+    eprint_line(&format!("warning: {text}"));
+}
+
+/// "note: …" on stderr.
+pub fn note(text: &str) {
+    eprint_line(&format!("note: {text}"));
+}
+
+/// "error: …" on stderr, with every cause once.
+pub fn error(err: &anyhow::Error) {
+    eprint_line(&format!("error: {err:#}"));
+}
 
 /// 1234567.8 -> "1,234,568" (for people; CSV files never group digits).
 pub fn grouped(x: f64) -> String {
@@ -211,17 +260,18 @@ pub fn compare_table(c: &cradle::compare::Comparison, elapsed_s: f64, dir: &Path
     s
 }
 
-/// Progress bar (after one second, on a terminal, unless quiet) and samples.csv.
-pub struct RunObserver {
+/// Progress bar (after one second, on a terminal, unless quiet) and samples.csv
+/// (or a shard's rows file).
+pub struct RunObserver<S: RowSink = StagedFile> {
     bar: ProgressBar,
     start: Instant,
     show: bool,
     shown: bool,
-    samples: Option<SampleWriter>,
+    samples: Option<SampleWriter<S>>,
 }
 
-impl RunObserver {
-    pub fn new(quiet: bool, samples: Option<SampleWriter>) -> RunObserver {
+impl<S: RowSink> RunObserver<S> {
+    pub fn new(quiet: bool, samples: Option<SampleWriter<S>>) -> RunObserver<S> {
         let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
         bar.set_style(
             ProgressStyle::with_template(
@@ -239,13 +289,13 @@ impl RunObserver {
     }
 
     /// Clear the bar; hand back the samples writer to commit.
-    pub fn finish(self) -> Option<SampleWriter> {
+    pub fn finish(self) -> Option<SampleWriter<S>> {
         self.bar.finish_and_clear();
         self.samples
     }
 }
 
-impl Observer for RunObserver {
+impl<S: RowSink> Observer for RunObserver<S> {
     fn progress(&mut self, done: u64, total: u64) {
         self.bar.set_length(total);
         self.bar.set_position(done);

@@ -30,7 +30,7 @@ const LAYERS: &[&str] = &[
 
 /// Files of the binary (`src/main.rs` and its modules): they use the library
 /// as `cradle::`, and `crate::` there means the binary itself.
-const BINARY: &[&str] = &["main", "cli", "commands", "terminal"];
+const BINARY: &[&str] = &["main", "cli", "commands", "interrupt", "terminal"];
 
 /// One reference from a module to another, with where it was written.
 #[derive(Debug, Clone, PartialEq)]

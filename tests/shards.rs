@@ -211,7 +211,7 @@ fn small_shards(dir: &Path, seed: u64, count: u64) -> Vec<PathBuf> {
 }
 
 /// Merging `states` fails with exit code 2, a message holding every
-/// `needle`, and no CSV written.
+/// `needle`, and nothing written: the output directory is not even created.
 fn refused(states: &[PathBuf], needles: &[&str]) {
     let out = tempfile::tempdir().unwrap();
     let target = out.path().join("out");
@@ -220,10 +220,8 @@ fn refused(states: &[PathBuf], needles: &[&str]) {
     for needle in needles {
         assert!(stderr.contains(needle), "stderr lacks {needle:?}: {stderr}");
     }
-    assert!(
-        !target.join("summary.csv").exists(),
-        "a refused merge wrote summary.csv"
-    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(!target.exists(), "a refused merge created {}", target.display());
 }
 
 fn name(path: &Path) -> String {
@@ -333,7 +331,7 @@ fn merges_of_states_that_do_not_belong_together_are_refused() {
 fn rewrite(path: &Path, to: &Path, edit: impl FnOnce(&mut cradle::shard::Header, &mut Body)) {
     let (mut header, mut body) = read_state(path).unwrap();
     edit(&mut header, &mut body);
-    StateWriter::create(to).unwrap().commit(&header, &body).unwrap();
+    StateWriter::create(to).unwrap().commit(&header, &body, None).unwrap();
 }
 
 #[test]
@@ -615,6 +613,17 @@ fn the_scripts_cradle_slurm_writes_give_the_single_run_when_run_as_slurm_would()
     );
     let submit = std::fs::read_to_string(out.join("slurm/submit.sh")).unwrap();
     assert!(submit.contains("--kill-on-invalid-dep=yes"), "{submit}");
+    // The scripts land as one output set: executable, nothing else left beside them.
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(out.join("slurm/submit.sh"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o111, 0o111, "submit.sh is not executable: {mode:o}");
+    }
+    let listing: Vec<String> = snapshot(&out.join("slurm")).into_iter().map(|(n, _)| n).collect();
+    assert_eq!(listing, ["array.sbatch", "logs", "merge.sbatch", "submit.sh"]);
     // Each array task as Slurm would start it, then the merge job.
     for task in 0..3 {
         std::process::Command::new("bash")
@@ -659,4 +668,86 @@ fn the_scripts_cradle_slurm_writes_give_the_single_run_when_run_as_slurm_would()
         .assert()
         .code(2)
         .stderr(predicate::str::contains("sbatch is not on the PATH"));
+}
+
+/// The names in `dir`, sorted, with each file's bytes.
+fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            let bytes = if e.path().is_dir() {
+                b"<dir>".to_vec()
+            } else {
+                std::fs::read(e.path()).unwrap()
+            };
+            (e.file_name().to_string_lossy().into_owned(), bytes)
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn merge_writes_through_the_output_set_of_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let states = small_shards(&dir.path().join("s"), 3, 2);
+    // A directory holding a run with --samples and a file of the user's.
+    let out = dir.path().join("out");
+    single("scenarios/headline.toml", "-n 3000 --seed 8 --samples", &out);
+    std::fs::write(out.join("notes.txt"), "mine").unwrap();
+    assert!(out.join("samples.csv").exists());
+
+    // Locked by another process: refused, exit 2, nothing changed.
+    let before = snapshot(&out);
+    let held = cradle::output::OutputSet::open(&out, &["summary.csv"]).unwrap();
+    let assert = merge(&states, &out).code(2);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(stderr.contains("in use by another cradle process"), "{stderr}");
+    drop(held);
+    assert!(snapshot(&out) == before, "a refused merge changed {}", out.display());
+
+    // A merge without samples replaces the run's set: samples.csv (of
+    // another run) goes, the user's file stays, nothing temporary is left.
+    merge(&states, &out).success();
+    let names: Vec<String> = snapshot(&out).into_iter().map(|(n, _)| n).collect();
+    assert!(!names.contains(&"samples.csv".to_string()), "{names:?}");
+    assert!(names.contains(&"notes.txt".to_string()), "{names:?}");
+    assert!(names.iter().all(|n| !n.starts_with('.')), "{names:?}");
+    let reference = dir.path().join("single");
+    single("scenarios/headline.toml", "-n 10000 --seed 3", &reference);
+    common::assert_same_outputs(&reference, &out);
+
+    // A state whose contents do not fit its scenario is found before the
+    // set is opened: the directory is left as it was.
+    let before = snapshot(&out);
+    let swapped = dir.path().join("swapped.cstate");
+    let (_, body) = read_state(&states[0]).unwrap();
+    rewrite(&states[1], &swapped, |_, b| *b = body);
+    merge(&[states[0].clone(), swapped], &out).code(2);
+    assert!(snapshot(&out) == before, "a refused merge changed {}", out.display());
+}
+
+#[test]
+fn bad_slurm_arguments_write_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("job");
+    for extra in [
+        "--shards 0",
+        "--shards 2 --cpus-per-task 0",
+        "--shards 2 --cpus-per-task 1025",
+        "--shards 2 -n 0",
+        "--shards 2 --sampler sobol -n 8589934592",
+        "--shards 2 --partition a%b",
+    ] {
+        let mut c = cradle();
+        c.args(["slurm", "scenarios/headline.toml"])
+            .args(args(extra))
+            .arg("-o")
+            .arg(&out);
+        let assert = c.assert().code(2);
+        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+        assert!(!stderr.contains("panicked"), "{extra}: {stderr}");
+        assert!(!out.exists(), "{extra}: {} was created", out.display());
+    }
 }

@@ -11,7 +11,7 @@ use crate::terminal;
 pub fn run(path: &Path) -> anyhow::Result<()> {
     let scenario = super::load(path)?;
     super::show_notes(&scenario, false);
-    let model = Model::compile(&scenario);
-    print!("{}", terminal::base_case_table(&scenario, &model));
+    let model = Model::new(&scenario)?;
+    terminal::print(&terminal::base_case_table(&scenario, &model))?;
     Ok(())
 }

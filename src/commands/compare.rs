@@ -8,7 +8,8 @@ use std::time::Instant;
 use cradle::chunk::{CHUNK_SIZE, chunk_count};
 use cradle::compare::{Comparison, compare_on, compare_range};
 use cradle::engine::RunConfig;
-use cradle::output;
+use cradle::output::comparison::COMPARISON_FILES;
+use cradle::output::{self, OutputSet};
 use cradle::sampling::Sampler;
 use cradle::shard::{Body, Execution, Header, Kind, MAX_ITERATIONS, Shard, StateWriter};
 use cradle::{Error, Model, Scenario};
@@ -26,7 +27,7 @@ pub fn run(args: CompareArgs) -> anyhow::Result<()> {
     for scenario in &scenarios {
         super::show_notes(scenario, args.quiet);
     }
-    let models: Vec<Model> = scenarios.iter().map(Model::compile).collect();
+    let models: Vec<Model> = scenarios.iter().map(Model::new).collect::<cradle::Result<_>>()?;
     let labelled: Vec<(String, &Model)> = scenarios.iter().map(Scenario::label).zip(&models).collect();
     let config = RunConfig {
         iterations: args.iterations.unwrap_or(scenarios[0].settings.iterations),
@@ -42,19 +43,26 @@ pub fn run(args: CompareArgs) -> anyhow::Result<()> {
         return compare_shard(&args, &scenarios, &labelled, &config, shard, &state);
     }
     let out_dir = args.out.clone().unwrap_or_else(|| PathBuf::from("out").join("compare"));
-    super::prepare(&out_dir)?;
     let pool = super::pool(args.threads)?;
+    let set = super::open_set(&out_dir, &COMPARISON_FILES)?;
     let start = Instant::now();
     let comparison = compare_on(&labelled, &config, &pool)?;
-    write_and_show(&out_dir, &comparison, start.elapsed().as_secs_f64(), args.quiet)
+    write_and_show(set, &comparison, start, args.quiet)
 }
 
-/// Write compare.csv and compare_diff.csv into `out_dir` and (unless
-/// `quiet`) show the table. Shared with `cradle merge`.
-pub fn write_and_show(out_dir: &Path, comparison: &Comparison, elapsed_s: f64, quiet: bool) -> anyhow::Result<()> {
-    output::comparison::write_comparison(out_dir, comparison)?;
+/// Write compare.csv and compare_diff.csv into `set` and commit it, then
+/// (unless `quiet`) show the table, with the seconds since `start`. Shared
+/// with `cradle merge`.
+pub fn write_and_show(mut set: OutputSet, comparison: &Comparison, start: Instant, quiet: bool) -> anyhow::Result<()> {
+    let out_dir = set.dir().to_path_buf();
+    output::comparison::write_comparison(&mut set, comparison)?;
+    set.commit()?;
     if !quiet {
-        print!("{}", terminal::compare_table(comparison, elapsed_s, out_dir));
+        terminal::print(&terminal::compare_table(
+            comparison,
+            start.elapsed().as_secs_f64(),
+            &out_dir,
+        ))?;
     }
     Ok(())
 }
@@ -80,8 +88,9 @@ fn compare_shard(
         .map(super::scenario_record)
         .collect::<anyhow::Result<Vec<_>>>()?;
     let chunks = shard.chunks(chunk_count(config.iterations));
-    let writer = StateWriter::create(state_path)?;
     let pool = super::pool(args.threads)?;
+    // Everything is checked: from here on the shard writes its state.
+    let writer = StateWriter::create(state_path)?;
     let start = Instant::now();
     let state = compare_range(labelled, config, chunks, &pool)?;
     let elapsed_s = start.elapsed().as_secs_f64();
@@ -103,9 +112,9 @@ fn compare_shard(
             elapsed_s,
         },
     };
-    writer.commit(&header, &Body::Compare(state))?;
+    writer.commit(&header, &Body::Compare(state), None)?;
     if !args.quiet {
-        super::show_shard(shard, chunks, config.iterations, elapsed_s, state_path);
+        super::show_shard(shard, chunks, config.iterations, elapsed_s, state_path)?;
     }
     Ok(())
 }

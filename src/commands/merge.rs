@@ -1,13 +1,17 @@
 //! `cradle merge STATE...`: the state files of the shards of a run (or a
 //! comparison) merged into the CSV files a single run writes, byte for byte
-//! (run.csv's execution keys aside).
+//! (run.csv's execution keys aside), through the same output set and the
+//! same writers as `cradle run` (or `compare`). Everything is read and
+//! checked, and the merged result computed, before the output set is
+//! opened: a refused merge writes nothing.
 
 use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::Context;
 
-use cradle::output::{RunInfo, SampleWriter};
+use cradle::output::comparison::COMPARISON_FILES;
+use cradle::output::{RUN_FILES, RunInfo, SampleWriter};
 use cradle::sampling::{Design, Sampler};
 use cradle::shard::{Kind, ScenarioRecord, ShardSet};
 use cradle::{Error, Model, Scenario};
@@ -68,16 +72,19 @@ fn load_recorded(records: &[ScenarioRecord], overrides: &[PathBuf], quiet: bool)
 
 fn merge_run(args: &MergeArgs, set: &ShardSet, scenario: &Scenario, start: Instant) -> anyhow::Result<()> {
     let header = set.header();
-    let model = Model::compile(scenario);
+    let model = Model::new(scenario)?;
     let sampler = Sampler::parse(&header.sampler).expect("ShardSet::open checks the sampler");
     let design = Design::new(sampler, &model, header.iterations, header.seed)?;
     let out_dir = args.out.clone().unwrap_or_else(|| super::default_out(&scenario.path));
-    super::prepare(&out_dir)?;
     let samples = set.samples()?;
+    for part in samples.iter().flatten() {
+        SampleWriter::check_part(&model, part)?;
+    }
     let state = set.run_state(&model, &design)?;
     let result = state.finish(&model, &design, header.seed, set.threads() as usize)?;
+    let mut out = super::open_set(&out_dir, &RUN_FILES)?;
     if let Some(parts) = &samples {
-        SampleWriter::concatenate(&out_dir, &model, parts)?;
+        SampleWriter::concatenate(&mut out, &model, parts)?;
     }
     let info = RunInfo {
         sampler: header.sampler.clone(),
@@ -89,15 +96,15 @@ fn merge_run(args: &MergeArgs, set: &ShardSet, scenario: &Scenario, start: Insta
         hosts: set.hosts(),
         shard_elapsed_s_total: Some(set.elapsed_s()),
     };
-    super::run::write_and_show(&out_dir, scenario, &model, &result, &info, args.quiet)
+    super::run::write_and_show(out, scenario, &model, &result, &info, args.quiet)
 }
 
 fn merge_compare(args: &MergeArgs, set: &ShardSet, scenarios: &[Scenario], start: Instant) -> anyhow::Result<()> {
-    let models: Vec<Model> = scenarios.iter().map(Model::compile).collect();
+    let models: Vec<Model> = scenarios.iter().map(Model::new).collect::<cradle::Result<_>>()?;
     let labelled: Vec<(String, &Model)> = scenarios.iter().map(Scenario::label).zip(&models).collect();
     let out_dir = args.out.clone().unwrap_or_else(|| PathBuf::from("out").join("compare"));
-    super::prepare(&out_dir)?;
     let state = set.compare_state(&labelled)?;
     let comparison = state.finish(&labelled, set.header().seed, set.threads() as usize)?;
-    super::compare::write_and_show(&out_dir, &comparison, start.elapsed().as_secs_f64(), args.quiet)
+    let out = super::open_set(&out_dir, &COMPARISON_FILES)?;
+    super::compare::write_and_show(out, &comparison, start, args.quiet)
 }

@@ -1,7 +1,8 @@
 //! One file per command. Each turns its clap arguments into a library
 //! configuration, calls the library's function for that analysis on a thread
-//! pool it builds the same way ([`pool`]), writes the output files and shows
-//! the result. No command computes anything itself.
+//! pool it builds the same way ([`pool`]), writes the output files as one
+//! output set ([`open_set`]) and shows the result. No command computes
+//! anything itself.
 
 pub mod check;
 pub mod compare;
@@ -15,6 +16,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 
 use cradle::Scenario;
+use cradle::output::OutputSet;
 use cradle::shard::{ScenarioRecord, Shard};
 
 use crate::cli::ShardArgs;
@@ -28,7 +30,7 @@ pub fn load(path: &Path) -> anyhow::Result<Scenario> {
 pub fn show_notes(scenario: &Scenario, quiet: bool) {
     if !quiet {
         for note in &scenario.notes {
-            eprintln!("note: {note}");
+            crate::terminal::note(note);
         }
     }
 }
@@ -46,9 +48,13 @@ pub fn pool(threads: Option<usize>) -> anyhow::Result<rayon::ThreadPool> {
     Ok(cradle::engine::thread_pool(threads)?)
 }
 
-/// Create the output directory and check it is writable, before any work.
-pub fn prepare(dir: &Path) -> anyhow::Result<()> {
-    cradle::output::prepare_dir(dir).context("preparing the output directory")
+/// Open the command's output set in `dir` (`names`: every file the command
+/// can write), before any work: the directory is created if need be,
+/// locked, and checked writable; a signal from now on abandons the set.
+pub fn open_set(dir: &Path, names: &[&str]) -> anyhow::Result<OutputSet> {
+    let set = OutputSet::open(dir, names).context("preparing the output directory")?;
+    crate::interrupt::watch(&set);
+    Ok(set)
 }
 
 /// The shard to run and its state file, from `--shard I/N|auto`,
@@ -94,11 +100,18 @@ pub fn scenario_record(scenario: &Scenario) -> anyhow::Result<ScenarioRecord> {
 }
 
 /// The closing line of a shard: what it covered and where its state is.
-pub fn show_shard(shard: Shard, (first, end): (u64, u64), iterations: u64, elapsed_s: f64, state: &Path) {
+pub fn show_shard(
+    shard: Shard,
+    (first, end): (u64, u64),
+    iterations: u64,
+    elapsed_s: f64,
+    state: &Path,
+) -> anyhow::Result<()> {
     let covered =
         cradle::chunk::first_iteration(end).min(iterations) - cradle::chunk::first_iteration(first).min(iterations);
-    println!(
-        "shard {shard}: chunks {first}..{end} ({covered} of {iterations} iterations) in {elapsed_s:.1} s; wrote {}",
+    crate::terminal::print(&format!(
+        "shard {shard}: chunks {first}..{end} ({covered} of {iterations} iterations) in {elapsed_s:.1} s; wrote {}\n",
         state.display()
-    );
+    ))?;
+    Ok(())
 }

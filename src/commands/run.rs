@@ -7,9 +7,9 @@ use std::time::Instant;
 
 use cradle::chunk::{CHUNK_SIZE, chunk_count};
 use cradle::engine::{self, Precision, RunConfig};
-use cradle::output::{self, RunInfo, SampleWriter};
+use cradle::output::{self, OutputSet, RUN_FILES, RunInfo, SampleWriter};
 use cradle::sampling::{Design, Sampler};
-use cradle::shard::{Body, Execution, Header, Kind, MAX_ITERATIONS, SamplesRecord, Shard, StateWriter};
+use cradle::shard::{Body, Execution, Header, Kind, MAX_ITERATIONS, PendingFile, SamplesRecord, Shard, StateWriter};
 use cradle::{Error, Model, RunResult, Scenario};
 
 use crate::cli::RunArgs;
@@ -19,7 +19,7 @@ use crate::terminal;
 pub fn run(args: RunArgs) -> anyhow::Result<()> {
     let scenario = super::load(&args.scenario)?;
     super::show_notes(&scenario, args.quiet);
-    let model = Model::compile(&scenario);
+    let model = Model::new(&scenario)?;
     let precision = args
         .precision
         .map(|p| Precision::new(&model, p, args.metric.as_deref()))
@@ -43,21 +43,26 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
         .into());
     }
     if config.sampler == Sampler::Sobol && !config.iterations.is_power_of_two() {
-        eprintln!(
-            "warning: {} iterations is not a power of two: Sobol points are balanced only at powers of two (next: {})",
+        // checked: past 2^63 there is no next power of two in u64 (the
+        // sampler then refuses the run: it has 2^32 points).
+        let next = config
+            .iterations
+            .checked_next_power_of_two()
+            .map_or_else(|| "none below 2^64".to_string(), |n| n.to_string());
+        terminal::warn(&format!(
+            "{} iterations is not a power of two: Sobol points are balanced only at powers of two (next: {next})",
             config.iterations,
-            config.iterations.next_power_of_two()
-        );
+        ));
     }
     if let Some((shard, state)) = shard {
         return run_shard(&args, &scenario, &model, &config, shard, &state);
     }
     let out_dir = args.out.clone().unwrap_or_else(|| super::default_out(&args.scenario));
-    super::prepare(&out_dir)?;
     let pool = super::pool(args.threads)?;
+    let mut set = super::open_set(&out_dir, &RUN_FILES)?;
 
     let samples = if args.samples {
-        Some(SampleWriter::create(&out_dir, &model)?)
+        Some(SampleWriter::create(&mut set, &model)?)
     } else {
         None
     };
@@ -66,7 +71,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
     let result = engine::run_on(&model, &config, &pool, &mut observer)?;
     let elapsed_s = start.elapsed().as_secs_f64();
     if let Some(writer) = observer.finish() {
-        writer.commit()?;
+        writer.finish(&mut set)?;
     }
     let info = RunInfo {
         sampler: config.sampler.name().into(),
@@ -78,34 +83,35 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
         hosts: vec![super::host()],
         shard_elapsed_s_total: None,
     };
-    write_and_show(&out_dir, &scenario, &model, &result, &info, args.quiet)
+    write_and_show(set, &scenario, &model, &result, &info, args.quiet)
 }
 
-/// Write the run's files into `out_dir`, then show its warnings and (unless
-/// `quiet`) its summary table. Shared with `cradle merge`.
+/// Write the run's CSV files into `set` (which may already hold
+/// samples.csv) and commit it, then show the run's warnings and (unless
+/// `quiet`) its summary table. Shared with `cradle merge`, so that a merge
+/// writes exactly what a run writes, the same way.
 pub fn write_and_show(
-    out_dir: &Path,
+    mut set: OutputSet,
     scenario: &Scenario,
     model: &Model,
     result: &RunResult,
     info: &RunInfo,
     quiet: bool,
 ) -> anyhow::Result<()> {
-    output::write_run(out_dir, scenario, model, result, info)?;
+    let out_dir = set.dir().to_path_buf();
+    output::write_run(&mut set, scenario, model, result, info)?;
+    set.commit()?;
     for warning in &result.warnings {
-        eprintln!("warning: {warning}");
+        terminal::warn(warning);
     }
     if result.nonfinite_iterations > 0 {
-        eprintln!(
-            "warning: {} of {} iterations gave a non-finite result (NaN or infinite); they are left out of the statistics and counted in run.csv (nonfinite)",
+        terminal::warn(&format!(
+            "{} of {} iterations gave a non-finite result (NaN or infinite); they are left out of the statistics and counted in run.csv (nonfinite)",
             result.nonfinite_iterations, result.iterations
-        );
+        ));
     }
     if !quiet {
-        print!(
-            "{}",
-            terminal::run_table(scenario, model, result, info.elapsed_s, out_dir)
-        );
+        terminal::print(&terminal::run_table(scenario, model, result, info.elapsed_s, &out_dir))?;
     }
     Ok(())
 }
@@ -137,29 +143,35 @@ fn run_shard(
     let record = super::scenario_record(scenario)?;
     let design = Design::new(config.sampler, model, config.iterations, config.seed)?;
     let chunks = shard.chunks(chunk_count(config.iterations));
+    let pool = super::pool(args.threads)?;
+    // Everything is checked: from here on the shard writes (its state, and
+    // its rows beside it), each file appearing only when complete.
     let writer = StateWriter::create(state_path)?;
-    let rows_path = samples_path(state_path);
     let samples = if args.samples {
-        Some(SampleWriter::create_at(&rows_path, model)?)
+        Some(SampleWriter::for_shard(
+            PendingFile::create(&samples_path(state_path))?,
+            model,
+        )?)
     } else {
         None
     };
-    let pool = super::pool(args.threads)?;
     let mut observer = terminal::RunObserver::new(args.quiet, samples);
     let start = Instant::now();
     let state = engine::run_range(model, config, &design, chunks, &pool, &mut observer)?;
     let elapsed_s = start.elapsed().as_secs_f64();
-    let samples = match observer.finish() {
+    let mut rows = observer.finish().map(SampleWriter::into_file);
+    let samples = match &mut rows {
         Some(rows) => {
-            rows.commit()?;
-            let bytes = std::fs::metadata(&rows_path)
-                .map_err(|source| Error::Write {
-                    path: rows_path.clone(),
-                    source,
-                })?
-                .len();
-            let file = rows_path.file_name().unwrap_or_default().to_string_lossy().into_owned();
-            Some(SamplesRecord { file, bytes })
+            let file = rows
+                .path()
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned();
+            Some(SamplesRecord {
+                file,
+                bytes: rows.written()?,
+            })
         }
         None => None,
     };
@@ -181,9 +193,9 @@ fn run_shard(
             elapsed_s,
         },
     };
-    writer.commit(&header, &Body::Run(state))?;
+    writer.commit(&header, &Body::Run(state), rows)?;
     if !args.quiet {
-        super::show_shard(shard, chunks, config.iterations, elapsed_s, state_path);
+        super::show_shard(shard, chunks, config.iterations, elapsed_s, state_path)?;
     }
     Ok(())
 }

@@ -2,11 +2,12 @@
 
 use std::time::Instant;
 
-use cradle::output::sensitivity::write_sensitivity;
+use cradle::output::sensitivity::{SENSITIVITY_FILES, write_sensitivity};
 use cradle::sensitivity::{self, SensitivityConfig};
 use cradle::{Error, Model};
 
 use crate::cli::SensitivityArgs;
+use crate::terminal;
 
 /// `--range LO,HI` in percentiles, 0 < LO < HI < 100.
 fn parse_range(text: &str) -> Result<(f64, f64), Error> {
@@ -30,7 +31,7 @@ fn parse_range(text: &str) -> Result<(f64, f64), Error> {
 pub fn run(args: SensitivityArgs) -> anyhow::Result<()> {
     let scenario = super::load(&args.scenario)?;
     super::show_notes(&scenario, args.quiet);
-    let model = Model::compile(&scenario);
+    let model = Model::new(&scenario)?;
     let config = SensitivityConfig {
         method: args.method.into(),
         metrics: args.metrics.clone(),
@@ -44,22 +45,22 @@ pub fn run(args: SensitivityArgs) -> anyhow::Result<()> {
     };
     let pool = super::pool(args.threads)?;
     let out_dir = args.out.clone().unwrap_or_else(|| super::default_out(&args.scenario));
-    super::prepare(&out_dir)?;
+    let mut set = super::open_set(&out_dir, &SENSITIVITY_FILES)?;
     let start = Instant::now();
     let result = sensitivity::analyse(&scenario, &model, &config, &pool)?;
     if !args.quiet {
         for note in &result.notes {
-            eprintln!("note: {note}");
+            terminal::note(note);
         }
     }
     for warning in &result.warnings {
-        eprintln!("warning: {warning}");
+        terminal::warn(warning);
     }
-    let written = write_sensitivity(&out_dir, &scenario, &config, &result, start.elapsed().as_secs_f64())?;
+    write_sensitivity(&mut set, &scenario, &config, &result, start.elapsed().as_secs_f64())?;
+    let written = set.commit()?;
     if !args.quiet {
-        for path in written {
-            println!("wrote {}", path.display());
-        }
+        let lines: String = written.iter().map(|p| format!("wrote {}\n", p.display())).collect();
+        terminal::print(&lines)?;
     }
     Ok(())
 }

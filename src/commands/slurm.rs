@@ -4,23 +4,26 @@
 //! submit them.
 
 use std::ffi::OsStr;
+use std::io::Write;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::Context;
 
+use cradle::output::OutputSet;
 use cradle::sampling::Design;
 use cradle::shard::{MAX_ITERATIONS, SlurmJob};
 use cradle::{Error, Model};
 
 use crate::cli::SlurmArgs;
+use crate::terminal;
 
 /// Run the command.
 pub fn run(args: SlurmArgs) -> anyhow::Result<()> {
     let scenario = super::load(&args.scenario)?;
     super::show_notes(&scenario, false);
-    let model = Model::compile(&scenario);
+    let model = Model::new(&scenario)?;
     let iterations = args.iterations.unwrap_or(scenario.settings.iterations);
     let seed = args.seed.unwrap_or(scenario.settings.seed);
     let sampler = args.sampler.map_or(scenario.settings.sampler, Into::into);
@@ -34,7 +37,6 @@ pub fn run(args: SlurmArgs) -> anyhow::Result<()> {
         None => std::env::current_exe().context("finding the path of this cradle binary (give --cradle PATH)")?,
     };
     let out = args.out.clone().unwrap_or_else(|| super::default_out(&args.scenario));
-    super::prepare(&out)?;
     let name: String = scenario
         .label()
         .chars()
@@ -61,20 +63,25 @@ pub fn run(args: SlurmArgs) -> anyhow::Result<()> {
         name: format!("cradle-{name}"),
     };
     job.check()?;
-    for dir in [job.script_dir(), job.log_dir(), job.state_dir()] {
-        super::prepare(&dir)?;
+    // Everything is checked: the three scripts land together as one output
+    // set in DIR/slurm/, then the directories the jobs write into are made
+    // (Slurm does not create a log file's directory).
+    let mut set = super::open_set(&job.script_dir(), &SCRIPTS)?;
+    let array = write_script(&mut set, "array.sbatch", &job.array_script())?;
+    let merge = write_script(&mut set, "merge.sbatch", &job.merge_script())?;
+    let submit = write_script(&mut set, "submit.sh", &job.submit_script())?;
+    set.commit()?;
+    for dir in [job.log_dir(), job.state_dir()] {
+        std::fs::create_dir_all(&dir).map_err(|source| Error::Write { path: dir, source })?;
     }
-    let array = write_script(&job.script_dir().join("array.sbatch"), &job.array_script())?;
-    let merge = write_script(&job.script_dir().join("merge.sbatch"), &job.merge_script())?;
-    let submit = write_script(&job.script_dir().join("submit.sh"), &job.submit_script())?;
     if !args.submit {
-        println!(
-            "wrote {}, {} and {}\nsubmit with: {}",
+        terminal::print(&format!(
+            "wrote {}, {} and {}\nsubmit with: {}\n",
             array.display(),
             merge.display(),
             submit.display(),
             submit.display()
-        );
+        ))?;
         return Ok(());
     }
     let array_id = sbatch(&[OsStr::new("--parsable"), array.as_os_str()])?;
@@ -88,9 +95,11 @@ pub fn run(args: SlurmArgs) -> anyhow::Result<()> {
     .with_context(|| {
         format!("submitting the merge job (array job {array_id} is submitted: cancel it with `scancel {array_id}`)")
     })?;
-    println!("array job {array_id} ({} tasks)", job.shards);
-    println!("merge job {merge_id} (afterok:{array_id}; cancelled if a task fails)");
-    println!("results in {}", job.dir.display());
+    terminal::print(&format!(
+        "array job {array_id} ({} tasks)\nmerge job {merge_id} (afterok:{array_id}; cancelled if a task fails)\nresults in {}\n",
+        job.shards,
+        job.dir.display()
+    ))?;
     Ok(())
 }
 
@@ -102,15 +111,24 @@ fn absolute(path: &Path) -> anyhow::Result<PathBuf> {
     std::path::absolute(path).with_context(|| format!("making {} absolute", path.display()))
 }
 
-/// Write an executable script; returns its path.
-fn write_script(path: &Path, text: &str) -> anyhow::Result<PathBuf> {
+/// The files `cradle slurm` writes in DIR/slurm/ (one output set).
+const SCRIPTS: [&str; 3] = ["array.sbatch", "merge.sbatch", "submit.sh"];
+
+/// Write the executable script `name` into `set`; returns its final path.
+fn write_script(set: &mut OutputSet, name: &str, text: &str) -> anyhow::Result<PathBuf> {
+    let mut file = set.create(name)?;
+    let path = file.target().to_path_buf();
     let write_error = |source| Error::Write {
-        path: path.to_path_buf(),
+        path: path.clone(),
         source,
     };
-    std::fs::write(path, text).map_err(write_error)?;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).map_err(write_error)?;
-    Ok(path.to_path_buf())
+    file.write_all(text.as_bytes()).map_err(write_error)?;
+    // The mode goes with the file when it is renamed into place.
+    file.writer()
+        .get_ref()
+        .set_permissions(std::fs::Permissions::from_mode(0o755))
+        .map_err(write_error)?;
+    Ok(set.finish(file)?)
 }
 
 /// Run `sbatch args` and return the job id it prints (`--parsable`: "id" or "id;cluster").

@@ -280,19 +280,30 @@ fn run_chunk(
     }
 }
 
-/// A rayon pool of `threads` workers (all cores when `None`). Every analysis
-/// runs on a pool passed in by its caller; results never depend on its size.
+/// The most worker threads a pool may have (`--threads`). Results never
+/// depend on the thread count and more threads than cores only cost memory,
+/// so the cap is there to stop a typo (`--threads 10000`) from starting
+/// thousands of OS threads; it is fixed, not a multiple of this machine's
+/// cores, so that a command valid on one machine is valid on every other.
+pub const MAX_THREADS: usize = 1024;
+
+/// A rayon pool of `threads` workers (all cores when `None`), 1 to
+/// [`MAX_THREADS`]. Every analysis runs on a pool passed in by its caller;
+/// results never depend on its size.
 pub fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool> {
     let mut builder = rayon::ThreadPoolBuilder::new();
     if let Some(t) = threads {
-        if t == 0 {
-            return Err(Error::Config("--threads must be at least 1".into()));
+        if t == 0 || t > MAX_THREADS {
+            return Err(Error::Config(format!(
+                "--threads must be between 1 and {MAX_THREADS}, got {t}; results do not depend on it, so the number of cores is plenty"
+            )));
         }
         builder = builder.num_threads(t);
     }
-    builder
-        .build()
-        .map_err(|e| Error::Config(format!("cannot start {} worker threads: {e}", threads.unwrap_or(0))))
+    builder.build().map_err(|e| {
+        let count = threads.map_or_else(|| "the default number of".to_string(), |t| t.to_string());
+        Error::Config(format!("cannot start {count} worker threads: {e}"))
+    })
 }
 
 /// Run the model `cfg.iterations` times on a pool of `cfg.threads` workers

@@ -25,7 +25,7 @@ mod eval;
 mod parse;
 
 pub use compile::{Op, OpKind, Operand, Tape};
-pub use parse::{SyntaxError, parse};
+pub use parse::{MAX_CHARS, MAX_DEPTH, SyntaxError, parse};
 
 /// A parsed expression.
 #[derive(Debug, Clone, PartialEq)]

@@ -1,16 +1,16 @@
 //! compare.csv and compare_diff.csv (columns in the scenario-library issue;
-//! a contract), written atomically.
+//! a contract), written as one output set.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde::Serialize;
 
-use super::{Num, opt, write_csv};
+use super::{Num, OutputSet, opt, write_csv};
 use crate::compare::Comparison;
 use crate::error::Result;
 use crate::stats::summarise;
 
-#[derive(Serialize)]
+#[derive(Serialize, Default)]
 struct CompareCsv<'a> {
     scenario: &'a str,
     metric: &'a str,
@@ -24,7 +24,7 @@ struct CompareCsv<'a> {
     prob_positive: Num,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Default)]
 struct DiffCsv<'a> {
     scenario: &'a str,
     baseline: &'a str,
@@ -38,9 +38,12 @@ struct DiffCsv<'a> {
     prob_positive: Num,
 }
 
+/// Every file `compare` writes: its output set.
+pub const COMPARISON_FILES: [&str; 2] = ["compare.csv", "compare_diff.csv"];
+
 /// Write compare.csv (every scenario × metric) and compare_diff.csv (the
 /// paired difference of every later scenario from the first).
-pub fn write_comparison(dir: &Path, c: &Comparison) -> Result<Vec<PathBuf>> {
+pub fn write_comparison(set: &mut OutputSet, c: &Comparison) -> Result<Vec<PathBuf>> {
     let mut levels = Vec::new();
     let mut diffs = Vec::new();
     for (s, scenario) in c.scenarios.iter().enumerate() {
@@ -78,7 +81,7 @@ pub fn write_comparison(dir: &Path, c: &Comparison) -> Result<Vec<PathBuf>> {
         }
     }
     Ok(vec![
-        write_csv(dir, "compare.csv", levels)?,
-        write_csv(dir, "compare_diff.csv", diffs)?,
+        write_csv(set, "compare.csv", levels)?,
+        write_csv(set, "compare_diff.csv", diffs)?,
     ])
 }

@@ -1,25 +1,32 @@
-//! CSV outputs, written atomically. Numbers are written in full (no
-//! exponent, no thousands separator, `.` as decimal point, shortest form that
-//! reads back to the same f64); an empty cell means "not defined".
+//! CSV outputs. Each command writes its files as one [`OutputSet`]: staged,
+//! then swapped into the output directory together, or not at all. Every
+//! CSV starts with its header, even with no rows. Numbers are written in full
+//! (no exponent, no thousands separator, `.` as decimal point, shortest form
+//! that reads back to the same f64); an empty cell means "not defined".
 
-mod atomic;
 pub mod comparison;
+mod journal;
+mod lock;
 mod run_files;
 mod samples;
 pub mod sensitivity;
+mod set;
+mod staged_file;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde::{Serialize, Serializer};
 
-pub use atomic::AtomicFile;
-pub use run_files::{RunInfo, write_run};
-pub use samples::SampleWriter;
+pub use lock::LOCK_FILE;
+pub use run_files::{RUN_FILES, RunInfo, write_run};
+pub use samples::{RowSink, SampleWriter};
+pub use set::{AbandonHandle, OutputSet, STAGING_PREFIX};
+pub use staged_file::StagedFile;
 
 use crate::error::{Error, Result};
 
 /// A number cell: finite values in full decimal, anything else empty.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Num(pub f64);
 
 impl Num {
@@ -45,58 +52,65 @@ pub fn opt(x: Option<f64>) -> Num {
     Num(x.unwrap_or(f64::NAN))
 }
 
-/// Make sure `dir` exists and is writable, before any work is done.
-pub fn prepare_dir(dir: &Path) -> Result<()> {
-    std::fs::create_dir_all(dir).map_err(|source| Error::Write {
-        path: dir.to_path_buf(),
-        source,
-    })?;
-    let probe = dir.join(".cradle-write-test");
-    std::fs::write(&probe, b"").map_err(|source| Error::Write {
-        path: dir.to_path_buf(),
-        source,
-    })?;
-    let _ = std::fs::remove_file(probe);
-    Ok(())
+/// The header of a CSV of `R` rows: the serde field names of `R` (a struct
+/// with named fields), read off a default row, so that a file with no rows
+/// still has its header.
+fn header<R: Serialize + Default>() -> csv::ByteRecord {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.serialize(R::default())
+        .expect("a row struct of numbers and strings serializes into memory");
+    let bytes = w.into_inner().expect("writing into memory cannot fail");
+    let mut header = csv::ByteRecord::new();
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(&bytes[..])
+        .read_byte_record(&mut header)
+        .expect("the header just written reads back");
+    header
 }
 
-/// Write `rows` to `dir/name` atomically.
-pub fn write_csv<R: Serialize>(dir: &Path, name: &str, rows: impl IntoIterator<Item = R>) -> Result<PathBuf> {
-    let path = dir.join(name);
-    let mut file = AtomicFile::create(&path)?;
+/// Write `rows` as `name` in `set`: the header of `R`, then one line a row.
+/// Returns the file's final path.
+pub fn write_csv<R: Serialize + Default>(
+    set: &mut OutputSet,
+    name: &str,
+    rows: impl IntoIterator<Item = R>,
+) -> Result<PathBuf> {
+    let mut file = set.create(name)?;
+    let path = file.target().to_path_buf();
     {
-        let mut w = csv::Writer::from_writer(file.writer());
+        let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(file.writer());
+        w.write_byte_record(&header::<R>())
+            .map_err(|e| Error::csv(path.clone(), e))?;
         for row in rows {
-            w.serialize(row).map_err(|source| Error::Csv {
-                path: path.clone(),
-                source,
-            })?;
+            w.serialize(row).map_err(|e| Error::csv(path.clone(), e))?;
         }
         w.flush().map_err(|source| Error::Write {
             path: path.clone(),
             source,
         })?;
     }
-    file.commit()?;
-    Ok(path)
+    set.finish(file)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    #[derive(Serialize, Default)]
+    struct Row {
+        a: Num,
+        b: Num,
+        c: Num,
+        d: Num,
+    }
+
     #[test]
     fn numbers_are_written_in_full() {
-        #[derive(Serialize)]
-        struct Row {
-            a: Num,
-            b: Num,
-            c: Num,
-            d: Num,
-        }
         let dir = tempfile::tempdir().unwrap();
+        let mut set = OutputSet::open(dir.path(), &["x.csv"]).unwrap();
         write_csv(
-            dir.path(),
+            &mut set,
             "x.csv",
             [Row {
                 a: Num(1.152e9),
@@ -106,7 +120,18 @@ mod tests {
             }],
         )
         .unwrap();
+        set.commit().unwrap();
         let text = std::fs::read_to_string(dir.path().join("x.csv")).unwrap();
         assert_eq!(text, "a,b,c,d\n1152000000,0.0000001,,0.1\n");
+    }
+
+    #[test]
+    fn a_csv_with_no_rows_has_its_header() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut set = OutputSet::open(dir.path(), &["x.csv"]).unwrap();
+        write_csv(&mut set, "x.csv", Vec::<Row>::new()).unwrap();
+        set.commit().unwrap();
+        let text = std::fs::read_to_string(dir.path().join("x.csv")).unwrap();
+        assert_eq!(text, "a,b,c,d\n");
     }
 }

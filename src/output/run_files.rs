@@ -1,11 +1,12 @@
 //! The files of a run: summary.csv, quantiles.csv, histogram.csv,
-//! breakdown.csv and run.csv (README.md#outputs gives the columns; they are a contract).
+//! breakdown.csv, convergence.csv and run.csv, plus samples.csv with
+//! `--samples` (README.md#outputs gives the columns; they are a contract).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde::Serialize;
 
-use super::{Num, opt, write_csv};
+use super::{Num, OutputSet, opt, write_csv};
 use crate::chunk::CHUNK_SIZE;
 use crate::engine::RunResult;
 use crate::error::Result;
@@ -38,7 +39,7 @@ pub struct RunInfo {
     pub shard_elapsed_s_total: Option<f64>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Default)]
 struct SummaryCsv<'a> {
     metric: &'a str,
     mean: Num,
@@ -59,7 +60,7 @@ struct SummaryCsv<'a> {
     prob_meets_claim: Num,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Default)]
 struct QuantileCsv<'a> {
     metric: &'a str,
     quantile: Num,
@@ -68,7 +69,7 @@ struct QuantileCsv<'a> {
     ci_high: Num,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Default)]
 struct HistogramCsv<'a> {
     metric: &'a str,
     bin_start: Num,
@@ -77,7 +78,7 @@ struct HistogramCsv<'a> {
     density: Num,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Default)]
 struct BreakdownCsv<'a> {
     domain: &'a str,
     payer: &'a str,
@@ -88,7 +89,7 @@ struct BreakdownCsv<'a> {
     share_of_value: Num,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Default)]
 struct ConvergenceCsv<'a> {
     n: u64,
     metric: &'a str,
@@ -100,7 +101,7 @@ struct ConvergenceCsv<'a> {
     p97_5: Num,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Default)]
 struct KeyValue {
     key: String,
     value: String,
@@ -115,9 +116,22 @@ fn sketch_accuracy(stats: &[crate::stats::OutputStats]) -> f64 {
         .fold(crate::stats::RELATIVE_ACCURACY, f64::max)
 }
 
-/// Write every file of a run into `dir` (which must exist); returns the paths.
+/// Every file `run` can write: its output set. Committing it removes
+/// samples.csv when this run was made without `--samples`.
+pub const RUN_FILES: [&str; 7] = [
+    "summary.csv",
+    "quantiles.csv",
+    "histogram.csv",
+    "breakdown.csv",
+    "convergence.csv",
+    "samples.csv",
+    "run.csv",
+];
+
+/// Write every file of a run but samples.csv into `set` (opened with
+/// [`RUN_FILES`]), run.csv last; returns the final paths.
 pub fn write_run(
-    dir: &Path,
+    set: &mut OutputSet,
     scenario: &Scenario,
     model: &Model,
     result: &RunResult,
@@ -150,7 +164,7 @@ pub fn write_run(
             prob_meets_claim: opt(r.prob_meets_claim),
         }
     });
-    written.push(write_csv(dir, "summary.csv", summary)?);
+    written.push(write_csv(set, "summary.csv", summary)?);
 
     let quantiles = metrics.iter().zip(metric_stats).flat_map(|(m, s)| {
         quantile_rows(&s.sketch).into_iter().map(move |q| QuantileCsv {
@@ -161,7 +175,7 @@ pub fn write_run(
             ci_high: Num(q.ci_high),
         })
     });
-    written.push(write_csv(dir, "quantiles.csv", quantiles)?);
+    written.push(write_csv(set, "quantiles.csv", quantiles)?);
 
     let bins = metrics.iter().zip(metric_stats).flat_map(|(m, s)| {
         histogram(&s.sketch, HISTOGRAM_BINS)
@@ -174,7 +188,7 @@ pub fn write_run(
                 density: opt(b.density),
             })
     });
-    written.push(write_csv(dir, "histogram.csv", bins)?);
+    written.push(write_csv(set, "histogram.csv", bins)?);
 
     let value_per_child = metrics
         .iter()
@@ -193,7 +207,7 @@ pub fn write_run(
             p97_5: Num(s.sketch.quantile(0.975)),
             share_of_value: opt(value_per_child.map(|v| s.moments.mean / v)),
         });
-    written.push(write_csv(dir, "breakdown.csv", breakdown)?);
+    written.push(write_csv(set, "breakdown.csv", breakdown)?);
 
     let convergence = result.convergence.iter().map(|c| ConvergenceCsv {
         n: c.n,
@@ -205,7 +219,7 @@ pub fn write_run(
         p50: Num(c.p50),
         p97_5: Num(c.p97_5),
     });
-    written.push(write_csv(dir, "convergence.csv", convergence)?);
+    written.push(write_csv(set, "convergence.csv", convergence)?);
 
     let files: Vec<String> = scenario.files.iter().map(|f| f.display().to_string()).collect();
     let mut rows = vec![
@@ -270,6 +284,6 @@ pub fn write_run(
             value: v,
         })
         .chain(extra.into_iter().map(|(key, value)| KeyValue { key, value }));
-    written.push(write_csv(dir, "run.csv", all)?);
+    written.push(write_csv(set, "run.csv", all)?);
     Ok(written)
 }

@@ -1,12 +1,12 @@
 //! The files of `cradle sensitivity`: tornado.csv, threshold.csv, sobol.csv,
 //! s2.csv, prcc.csv, morris.csv (columns in the sensitivity issue; a
-//! contract), written atomically.
+//! contract), written as one output set with sensitivity_run.csv last.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde::Serialize;
 
-use super::{Num, opt, write_csv};
+use super::{Num, OutputSet, opt, write_csv};
 use crate::error::Result;
 use crate::scenario::Scenario;
 use crate::sensitivity::morris::MorrisRow;
@@ -16,7 +16,7 @@ use crate::sensitivity::threshold::ThresholdRow;
 use crate::sensitivity::tornado::TornadoRow;
 use crate::sensitivity::{SensitivityConfig, SensitivityResult};
 
-#[derive(Serialize)]
+#[derive(Serialize, Default)]
 struct TornadoCsv<'a> {
     metric: &'a str,
     parameter: &'a str,
@@ -29,9 +29,9 @@ struct TornadoCsv<'a> {
 }
 
 /// Write tornado.csv.
-pub fn write_tornado(dir: &Path, rows: &[TornadoRow]) -> Result<PathBuf> {
+pub fn write_tornado(set: &mut OutputSet, rows: &[TornadoRow]) -> Result<PathBuf> {
     write_csv(
-        dir,
+        set,
         "tornado.csv",
         rows.iter().map(|r| TornadoCsv {
             metric: &r.metric,
@@ -46,7 +46,7 @@ pub fn write_tornado(dir: &Path, rows: &[TornadoRow]) -> Result<PathBuf> {
     )
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Default)]
 struct ThresholdCsv<'a> {
     metric: &'a str,
     target: Num,
@@ -57,9 +57,9 @@ struct ThresholdCsv<'a> {
 }
 
 /// Write threshold.csv.
-pub fn write_threshold(dir: &Path, rows: &[ThresholdRow]) -> Result<PathBuf> {
+pub fn write_threshold(set: &mut OutputSet, rows: &[ThresholdRow]) -> Result<PathBuf> {
     write_csv(
-        dir,
+        set,
         "threshold.csv",
         rows.iter().map(|r| ThresholdCsv {
             metric: &r.metric,
@@ -72,7 +72,7 @@ pub fn write_threshold(dir: &Path, rows: &[ThresholdRow]) -> Result<PathBuf> {
     )
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Default)]
 struct SobolCsv<'a> {
     metric: &'a str,
     parameter: &'a str,
@@ -84,7 +84,7 @@ struct SobolCsv<'a> {
     st_high: Num,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Default)]
 struct SecondOrderCsv<'a> {
     metric: &'a str,
     parameter_a: &'a str,
@@ -95,9 +95,9 @@ struct SecondOrderCsv<'a> {
 }
 
 /// Write sobol.csv, and s2.csv when second-order indices were estimated.
-pub fn write_sobol(dir: &Path, result: &SobolResult) -> Result<Vec<PathBuf>> {
+pub fn write_sobol(set: &mut OutputSet, result: &SobolResult) -> Result<Vec<PathBuf>> {
     let mut written = vec![write_csv(
-        dir,
+        set,
         "sobol.csv",
         result.rows.iter().map(|r| SobolCsv {
             metric: &r.metric,
@@ -112,7 +112,7 @@ pub fn write_sobol(dir: &Path, result: &SobolResult) -> Result<Vec<PathBuf>> {
     )?];
     if !result.second_order.is_empty() {
         written.push(write_csv(
-            dir,
+            set,
             "s2.csv",
             result.second_order.iter().map(|r| SecondOrderCsv {
                 metric: &r.metric,
@@ -127,7 +127,7 @@ pub fn write_sobol(dir: &Path, result: &SobolResult) -> Result<Vec<PathBuf>> {
     Ok(written)
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Default)]
 struct PrccCsv<'a> {
     metric: &'a str,
     parameter: &'a str,
@@ -139,9 +139,9 @@ struct PrccCsv<'a> {
 }
 
 /// Write prcc.csv.
-pub fn write_prcc(dir: &Path, rows: &[PrccRow]) -> Result<PathBuf> {
+pub fn write_prcc(set: &mut OutputSet, rows: &[PrccRow]) -> Result<PathBuf> {
     write_csv(
-        dir,
+        set,
         "prcc.csv",
         rows.iter().map(|r| PrccCsv {
             metric: &r.metric,
@@ -155,7 +155,7 @@ pub fn write_prcc(dir: &Path, rows: &[PrccRow]) -> Result<PathBuf> {
     )
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Default)]
 struct MorrisCsv<'a> {
     metric: &'a str,
     parameter: &'a str,
@@ -167,9 +167,9 @@ struct MorrisCsv<'a> {
 }
 
 /// Write morris.csv.
-pub fn write_morris(dir: &Path, rows: &[MorrisRow]) -> Result<PathBuf> {
+pub fn write_morris(set: &mut OutputSet, rows: &[MorrisRow]) -> Result<PathBuf> {
     write_csv(
-        dir,
+        set,
         "morris.csv",
         rows.iter().map(|r| MorrisCsv {
             metric: &r.metric,
@@ -183,21 +183,35 @@ pub fn write_morris(dir: &Path, rows: &[MorrisRow]) -> Result<PathBuf> {
     )
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Default)]
 struct KeyValue<'a> {
     key: &'a str,
     value: &'a str,
 }
 
 /// Write a key,value manifest (e.g. sensitivity_run.csv).
-pub fn write_manifest(dir: &Path, name: &str, rows: &[(String, String)]) -> Result<PathBuf> {
-    write_csv(dir, name, rows.iter().map(|(key, value)| KeyValue { key, value }))
+pub fn write_manifest(set: &mut OutputSet, name: &str, rows: &[(String, String)]) -> Result<PathBuf> {
+    write_csv(set, name, rows.iter().map(|(key, value)| KeyValue { key, value }))
 }
 
-/// Write every file of a sensitivity analysis (the methods that ran, then
-/// sensitivity_run.csv); returns the paths in the order written.
+/// Every file `sensitivity` can write: its output set. Committing it
+/// removes the files of methods that did not run this time, so that every
+/// file beside sensitivity_run.csv comes from the analysis it describes.
+pub const SENSITIVITY_FILES: [&str; 7] = [
+    "tornado.csv",
+    "threshold.csv",
+    "sobol.csv",
+    "s2.csv",
+    "prcc.csv",
+    "morris.csv",
+    "sensitivity_run.csv",
+];
+
+/// Write every file of a sensitivity analysis into `set` (opened with
+/// [`SENSITIVITY_FILES`]): the methods that ran, then sensitivity_run.csv;
+/// returns the final paths in the order written.
 pub fn write_sensitivity(
-    dir: &Path,
+    set: &mut OutputSet,
     scenario: &Scenario,
     config: &SensitivityConfig,
     result: &SensitivityResult,
@@ -213,11 +227,11 @@ pub fn write_sensitivity(
     ];
     let mut written = Vec::new();
     if let Some(rows) = &result.tornado {
-        written.push(write_tornado(dir, rows)?);
+        written.push(write_tornado(set, rows)?);
         manifest.push(("tornado_range".into(), format!("{},{}", config.range.0, config.range.1)));
     }
     if let Some(rows) = &result.threshold {
-        written.push(write_threshold(dir, rows)?);
+        written.push(write_threshold(set, rows)?);
     }
     if let Some((sobol, n)) = &result.sobol {
         for (metric, dropped) in &sobol.dropped {
@@ -226,21 +240,21 @@ pub fn write_sensitivity(
         manifest.push(("sobol_base_samples".into(), n.to_string()));
         manifest.push(("sobol_evaluations".into(), sobol.evaluations.to_string()));
         manifest.push(("bootstrap".into(), config.bootstrap.to_string()));
-        written.extend(write_sobol(dir, sobol)?);
+        written.extend(write_sobol(set, sobol)?);
     }
     if let Some((rows, dropped, n)) = &result.prcc {
         for (metric, count) in dropped {
             manifest.push((format!("prcc_nonfinite_{metric}"), count.to_string()));
         }
         manifest.push(("prcc_iterations".into(), n.to_string()));
-        written.push(write_prcc(dir, rows)?);
+        written.push(write_prcc(set, rows)?);
     }
     if let Some(rows) = &result.morris {
-        written.push(write_morris(dir, rows)?);
+        written.push(write_morris(set, rows)?);
         manifest.push(("morris_trajectories".into(), config.trajectories.to_string()));
         manifest.push(("morris_levels".into(), config.levels.to_string()));
     }
     manifest.push(("elapsed_s".into(), format!("{elapsed_s:.3}")));
-    written.push(write_manifest(dir, "sensitivity_run.csv", &manifest)?);
+    written.push(write_manifest(set, "sensitivity_run.csv", &manifest)?);
     Ok(written)
 }

@@ -2,6 +2,7 @@
 //! the file and line it came from, so that every later error can name them,
 //! even after `extends` has merged several files into one.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -111,13 +112,59 @@ impl Lines {
     }
 }
 
-/// Read and parse a scenario file into a located tree.
-pub fn read(path: &Path) -> Result<Table, Error> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+/// The largest scenario file cradle reads: 16 MiB. Real scenarios are a few
+/// kilobytes; the limit stops `cradle check /dev/zero` (or a mistyped path to
+/// a data file) from reading until the machine runs out of memory. It is
+/// enforced while reading (`Read::take`), so devices and pipes are bounded too.
+pub const MAX_SCENARIO_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Read and parse a scenario file into a located tree. Returns the tree and
+/// the file's text (which the scenario's SHA-256 is computed over, so that
+/// each file is read exactly once).
+pub fn read(path: &Path) -> Result<(Table, String), Error> {
+    let text = read_text(path)?;
+    let table = parse(&text, path)?;
+    Ok((table, text))
+}
+
+/// The file's bytes as UTF-8 text, at most [`MAX_SCENARIO_BYTES`] of them.
+fn read_text(path: &Path) -> Result<String, Error> {
+    let io_error = |source| Error::Read {
         path: path.to_path_buf(),
         source,
-    })?;
-    parse(&text, path)
+    };
+    let file = std::fs::File::open(path).map_err(io_error)?;
+    let mut bytes = Vec::new();
+    file.take(MAX_SCENARIO_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io_error)?;
+    if bytes.len() as u64 > MAX_SCENARIO_BYTES {
+        return Err(io_error(std::io::Error::new(
+            std::io::ErrorKind::FileTooLarge,
+            format!(
+                "the file is larger than {} MiB, the limit for a scenario file; is this the scenario you meant?",
+                MAX_SCENARIO_BYTES >> 20
+            ),
+        )));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let bytes = e.as_bytes();
+        let valid = e.utf8_error().valid_up_to();
+        // Everything before the bad byte is valid UTF-8, so lines and
+        // columns (in characters) can be counted up to it.
+        let before = std::str::from_utf8(&bytes[..valid]).expect("valid up to here");
+        let line = before.matches('\n').count() + 1;
+        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        Error::Syntax {
+            path: path.to_path_buf(),
+            line,
+            column,
+            message: format!(
+                "invalid UTF-8 (byte 0x{:02X}): a scenario file must be UTF-8 text; re-save it as UTF-8",
+                bytes[valid]
+            ),
+        }
+    })
 }
 
 /// Parse TOML text that came from `path`.
@@ -224,5 +271,28 @@ mod tests {
             }
             other => panic!("{other}"),
         }
+    }
+
+    #[test]
+    fn invalid_utf8_is_located_and_size_is_bounded() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.toml");
+        std::fs::write(&path, b"a = 1\nb = \"\xc3\xa9\xff\"\n").unwrap();
+        match read(&path).unwrap_err() {
+            Error::Syntax {
+                line, column, message, ..
+            } => {
+                assert_eq!((line, column), (2, 7), "after 'b = \"é'");
+                assert!(message.contains("byte 0xFF"), "{message}");
+            }
+            other => panic!("{other}"),
+        }
+        std::fs::write(&path, vec![b' '; MAX_SCENARIO_BYTES as usize + 1]).unwrap();
+        let err = read(&path).unwrap_err();
+        let cause = std::error::Error::source(&err).map(ToString::to_string);
+        assert!(
+            cause.as_deref().is_some_and(|c| c.contains("larger than 16 MiB")),
+            "{err}: {cause:?}"
+        );
     }
 }

@@ -39,6 +39,8 @@ pub struct Merged {
     pub table: Table,
     /// The files read, the scenario first, then its parent, and so on.
     pub files: Vec<PathBuf>,
+    /// The text of each file in `files`, as read (hashed into the scenario's SHA-256).
+    pub texts: Vec<String>,
     /// Names added by children that their parents lack.
     pub introduced: Vec<Introduced>,
 }
@@ -50,7 +52,7 @@ pub fn load(path: &Path) -> Result<Merged, Error> {
 }
 
 fn load_inner(path: &Path, stack: &mut Vec<PathBuf>) -> Result<Merged, Error> {
-    let mut table = document::read(path)?;
+    let (mut table, text) = document::read(path)?;
     let identity = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
     stack.push(identity);
     let extends = table.get("scenario").and_then(|s| match &s.value {
@@ -73,6 +75,7 @@ fn load_inner(path: &Path, stack: &mut Vec<PathBuf>) -> Result<Merged, Error> {
         return Ok(Merged {
             table,
             files: vec![path.to_path_buf()],
+            texts: vec![text],
             introduced: Vec::new(),
         });
     };
@@ -95,12 +98,19 @@ fn load_inner(path: &Path, stack: &mut Vec<PathBuf>) -> Result<Merged, Error> {
         });
     }
     if !parent_path.is_file() {
+        // Say what is there instead: "does not exist" for a directory or a
+        // device sends the user looking for a file that is there.
+        let what = match std::fs::metadata(&parent_path) {
+            Err(_) => "does not exist",
+            Ok(m) if m.is_dir() => "is a directory, not a scenario file",
+            Ok(_) => "is not a regular file (a device, pipe or socket)",
+        };
         return Err(Error::Invalid {
             at: extends.location(),
             key: "scenario.extends".into(),
             message: format!(
-                "parent scenario '{}' does not exist (looked for {})",
-                parent_name,
+                "parent scenario \"{}\" {what} (looked for {}); give the path of a .toml file, relative to this file",
+                super::read::clip(parent_name),
                 parent_path.display()
             ),
         });
@@ -111,9 +121,12 @@ fn load_inner(path: &Path, stack: &mut Vec<PathBuf>) -> Result<Merged, Error> {
     let merged = merge(parent.table, table, &mut introduced);
     let mut files = vec![path.to_path_buf()];
     files.extend(parent.files);
+    let mut texts = vec![text];
+    texts.extend(parent.texts);
     Ok(Merged {
         table: merged,
         files,
+        texts,
         introduced,
     })
 }

@@ -18,8 +18,10 @@ use sha2::{Digest, Sha256};
 
 use crate::discount::Years;
 use crate::dist::Dist;
-use crate::error::{Error, Location, Result};
+use crate::error::{Location, Result};
 use crate::expr::Expr;
+pub use document::MAX_SCENARIO_BYTES;
+pub use read::clip;
 
 /// A validated scenario.
 #[derive(Debug, Clone)]
@@ -293,12 +295,8 @@ impl Scenario {
         let path = path.as_ref();
         let merged = inherit::load(path)?;
         let mut hasher = Sha256::new();
-        for file in &merged.files {
-            let bytes = std::fs::read(file).map_err(|source| Error::Read {
-                path: file.clone(),
-                source,
-            })?;
-            hasher.update(&bytes);
+        for text in &merged.texts {
+            hasher.update(text.as_bytes());
         }
         let sha256 = hasher.finalize().iter().map(|b| format!("{b:02x}")).collect();
         let mut scenario = read::read(&merged.table, path)?;

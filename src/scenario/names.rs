@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use super::dependence;
 use super::inherit::Introduced;
-use super::read::nearest;
+use super::read::{SCHEDULES, clip, nearest};
 use super::{BUILTIN_METRICS, DiscountSpec, Fade, Formula, Scenario};
 use crate::error::{Error, Location};
 
@@ -43,7 +43,7 @@ pub fn resolve(scenario: &mut Scenario, introduced: &[Introduced]) -> Result<(),
         {
             problems.push(Error::Invalid {
                 at,
-                key: name.into(),
+                key: clip(name),
                 message: "'pi' is reserved for the constant π".into(),
             });
         }
@@ -53,7 +53,7 @@ pub fn resolve(scenario: &mut Scenario, introduced: &[Introduced]) -> Result<(),
         {
             problems.push(Error::Invalid {
                     at,
-                    key: name.into(),
+                    key: clip(name),
                     message: "a name must start with a letter or '_' and hold only letters, digits and '_' (so that expressions can use it)".into(),
                 });
         }
@@ -64,7 +64,7 @@ pub fn resolve(scenario: &mut Scenario, introduced: &[Introduced]) -> Result<(),
                     file: Default::default(),
                     line: 0,
                 }),
-                key: name.into(),
+                key: clip(name),
                 message: format!("the name is defined twice: already {}{whr}", other.word()),
             });
         } else {
@@ -117,10 +117,25 @@ pub fn resolve(scenario: &mut Scenario, introduced: &[Introduced]) -> Result<(),
                         .map(|(n, _)| n.as_str())
                         .collect();
                     let hint = nearest(&name, in_scope).map_or_else(String::new, |n| format!("; did you mean '{n}'?"));
+                    // A discount rate may also be a schedule's name: a bare
+                    // word close to one (e.g. "greenbook") is a misspelt schedule.
+                    let is_discount = f.name.starts_with("discounting.");
+                    let message = match nearest(&name.to_lowercase(), SCHEDULES) {
+                        Some(schedule) if is_discount && hint.is_empty() && f.text.trim() == name => format!(
+                            "unknown schedule \"{}\"; did you mean \"{schedule}\"? expected \"green-book\", \"green-book-health\", a rate such as 0.035, or an expression over parameters",
+                            clip(&name)
+                        ),
+                        _ if is_discount => format!(
+                            "unknown name '{}' in \"{}\"{hint} (a discount schedule is \"green-book\", \"green-book-health\", a rate such as 0.035, or an expression over parameters)",
+                            clip(&name),
+                            clip(&f.text)
+                        ),
+                        _ => format!("unknown name '{}' in \"{}\"{hint}", clip(&name), clip(&f.text)),
+                    };
                     problems.push(Error::Invalid {
                         at: f.at.clone(),
                         key: f.name.clone(),
-                        message: format!("unknown name '{name}' in \"{}\"{hint}", f.text),
+                        message,
                     });
                 }
             }
@@ -142,8 +157,8 @@ pub fn resolve(scenario: &mut Scenario, introduced: &[Introduced]) -> Result<(),
                 .map_or_else(String::new, |n| format!("; did you mean '{n}'?"));
             problems.push(Error::Invalid {
                 at: c.at.clone(),
-                key: format!("claim.{}", c.metric),
-                message: format!("'{}' is not a metric{hint}", c.metric),
+                key: format!("claim.{}", clip(&c.metric)),
+                message: format!("'{}' is not a metric{hint}", clip(&c.metric)),
             });
         }
     }
@@ -156,10 +171,10 @@ pub fn resolve(scenario: &mut Scenario, introduced: &[Introduced]) -> Result<(),
                 .map_or_else(String::new, |n| format!(" Did you mean to override '{n}'?"));
             problems.push(Error::Invalid {
                 at: new.at.clone(),
-                key: format!("{}.{}", new.section, new.name),
+                key: format!("{}.{}", new.section, clip(&new.name)),
                 message: format!(
                     "'{}' does not exist in the parent scenario and nothing uses it.{hint}",
-                    new.name
+                    clip(&new.name)
                 ),
             });
         }

@@ -7,8 +7,8 @@ use super::prcc::{self, Dropped, PrccRow};
 use super::sobol::{self, SobolConfig, SobolResult};
 use super::threshold::{self, ThresholdRow};
 use super::tornado::{self, TornadoRow};
-use super::{default_metric, factors, resolve_metrics, single_factors};
-use crate::error::Result;
+use super::{MAX_BOOTSTRAP, default_metric, factors, resolve_metrics, single_factors};
+use crate::error::{Error, Result};
 use crate::model::Model;
 use crate::scenario::Scenario;
 
@@ -52,6 +52,10 @@ impl Method {
 pub const DEFAULT_SOBOL_SAMPLES: u64 = 8192;
 /// PRCC iterations when `samples` is not given.
 pub const DEFAULT_PRCC_ITERATIONS: u64 = 10_000;
+/// The most PRCC iterations accepted. PRCC keeps every sample in memory
+/// (and ranks a copy), so `-n` is bounded to keep a typo from exhausting
+/// it; at 10^7 the standard error of a PRCC is below 3·10^-4.
+pub const MAX_PRCC_ITERATIONS: u64 = 10_000_000;
 
 /// What to analyse.
 #[derive(Debug, Clone, PartialEq)]
@@ -75,6 +79,82 @@ pub struct SensitivityConfig {
     pub trajectories: usize,
     /// Morris grid levels p.
     pub levels: usize,
+}
+
+impl SensitivityConfig {
+    /// Check every setting against `model` before any work starts; returns
+    /// the Sobol base sample size N to use (rounded up to a power of two)
+    /// when Sobol indices are asked for.
+    ///
+    /// Limits: Sobol N from 64 to 2^24 (`sobol::MIN_BASE_SAMPLES`,
+    /// `sobol::MAX_BASE_SAMPLES`); PRCC iterations from k + 3 to 10^7
+    /// (`prcc::min_iterations`, [`MAX_PRCC_ITERATIONS`]); Morris trajectories
+    /// from 2 to 10,000 and an even number of levels from 2 to 100;
+    /// bootstrap resamples up to 100,000 ([`super::MAX_BOOTSTRAP`]); the
+    /// tornado range 0 < low < high < 100.
+    pub fn validate(&self, model: &Model) -> Result<Option<usize>> {
+        let (low, high) = self.range;
+        if !(0.0 < low && low < high && high < 100.0) {
+            return Err(Error::Config(format!(
+                "the tornado range must be percentiles with 0 < low < high < 100, got ({low}, {high})"
+            )));
+        }
+        if self.bootstrap > MAX_BOOTSTRAP {
+            return Err(Error::Config(format!(
+                "--bootstrap must be at most {MAX_BOOTSTRAP} (percentile intervals settle by a few thousand), got {}",
+                self.bootstrap
+            )));
+        }
+        let mut sobol_n = None;
+        if self.method.includes(Method::Sobol) {
+            let requested = self.samples.unwrap_or(DEFAULT_SOBOL_SAMPLES);
+            let (min, max) = (sobol::MIN_BASE_SAMPLES as u64, sobol::MAX_BASE_SAMPLES as u64);
+            if requested < min {
+                return Err(Error::Config(format!(
+                    "Sobol indices need at least {min} base samples (-n), got {requested}: their Monte Carlo error is of order 1/√N, over 0.1 below {min}, so the indices would be noise (1024 or more is usual)"
+                )));
+            }
+            if requested > max {
+                return Err(Error::Config(format!(
+                    "Sobol base samples (-n) must be at most 2^24 = {max} (the design is held in memory), got {requested}"
+                )));
+            }
+            let requested = usize::try_from(requested).expect("at most 2^24");
+            sobol_n = Some(sobol::round_to_power_of_two(requested).expect("at most 2^24"));
+        }
+        if self.method.includes(Method::Prcc) {
+            let n = self.samples.unwrap_or(DEFAULT_PRCC_ITERATIONS);
+            let k = single_factors(model).len();
+            let min = prcc::min_iterations(k);
+            if n < min {
+                return Err(Error::Config(format!(
+                    "PRCC on {k} uncertain inputs needs at least k + 3 = {min} iterations (-n), got {n}: with fewer, the partial correlations and their intervals are not defined ({} or more is advisable)",
+                    (10 * k as u64).max(min)
+                )));
+            }
+            if n > MAX_PRCC_ITERATIONS {
+                return Err(Error::Config(format!(
+                    "PRCC iterations (-n) must be at most {MAX_PRCC_ITERATIONS} (every sample is held in memory), got {n}"
+                )));
+            }
+        }
+        if self.method.includes(Method::Morris) {
+            let (r, p) = (self.trajectories, self.levels);
+            if !(2..=morris::MAX_TRAJECTORIES).contains(&r) {
+                return Err(Error::Config(format!(
+                    "Morris needs from 2 to {} trajectories (--trajectories; σ needs two, 10 to 50 is usual), got {r}",
+                    morris::MAX_TRAJECTORIES
+                )));
+            }
+            if p < 2 || p % 2 == 1 || p > morris::MAX_LEVELS {
+                return Err(Error::Config(format!(
+                    "Morris needs an even number of levels from 2 to {} (--levels; 4 is usual), got {p}",
+                    morris::MAX_LEVELS
+                )));
+            }
+        }
+        Ok(sobol_n)
+    }
 }
 
 /// Everything one analysis found; a method that did not run is `None`.
@@ -106,6 +186,7 @@ pub fn analyse(
     config: &SensitivityConfig,
     pool: &rayon::ThreadPool,
 ) -> Result<SensitivityResult> {
+    let sobol_n = config.validate(model)?;
     let names = if config.metrics.is_empty() {
         vec![default_metric(model)]
     } else {
@@ -136,10 +217,9 @@ pub fn analyse(
         let targets = threshold::default_targets(model, &metrics);
         result.threshold = Some(threshold::threshold(model, &targets));
     }
-    if method.includes(Method::Sobol) {
-        let requested = config.samples.unwrap_or(DEFAULT_SOBOL_SAMPLES) as usize;
-        let n = sobol::round_to_power_of_two(requested);
-        if n != requested {
+    if let Some(n) = sobol_n {
+        let requested = config.samples.unwrap_or(DEFAULT_SOBOL_SAMPLES);
+        if n as u64 != requested {
             result.notes.push(format!(
                 "Sobol base sample size rounded up from {requested} to {n} (a power of two keeps the Sobol points balanced)"
             ));
@@ -184,6 +264,13 @@ pub fn analyse(
     }
     if method.includes(Method::Prcc) {
         let n = config.samples.unwrap_or(DEFAULT_PRCC_ITERATIONS);
+        let k = single_factors(model).len();
+        if n < 10 * k as u64 {
+            result.warnings.push(format!(
+                "PRCC: {n} iterations for {k} uncertain inputs is fewer than 10 per input ({}); the partial correlations are imprecise (see their intervals)",
+                10 * k
+            ));
+        }
         let (rows, dropped) = prcc::prcc_on(model, &metrics, n, config.seed, pool)?;
         for (metric, count) in &dropped {
             if *count > 0 {
@@ -192,6 +279,8 @@ pub fn analyse(
                 ));
             }
         }
+        let warnings = prcc_undefined_warnings(&result.metrics, &rows);
+        result.warnings.extend(warnings);
         result.prcc = Some((rows, dropped, n));
     }
     if method.includes(Method::Morris) {
@@ -204,4 +293,38 @@ pub fn analyse(
         result.morris = Some(pool.install(|| morris::morris(model, &single_factors(model), &metrics, &morris_config))?);
     }
     Ok(result)
+}
+
+/// Why some PRCCs are undefined (NaN, an empty field in prcc.csv), per metric.
+fn prcc_undefined_warnings(metrics: &[String], rows: &[PrccRow]) -> Vec<String> {
+    let mut warnings = Vec::new();
+    for metric in metrics {
+        let block: Vec<&PrccRow> = rows.iter().filter(|r| &r.metric == metric).collect();
+        let exact: Vec<&str> = block
+            .iter()
+            .filter(|r| r.prcc.abs() == 1.0)
+            .map(|r| r.parameter.as_str())
+            .collect();
+        let undefined: Vec<&str> = block
+            .iter()
+            .filter(|r| r.prcc.is_nan())
+            .map(|r| r.parameter.as_str())
+            .collect();
+        if undefined.is_empty() {
+            continue;
+        }
+        warnings.push(if exact.is_empty() {
+            format!(
+                "PRCC: the partial correlations of {} with {metric} are undefined (left empty): the rank correlation matrix is singular",
+                undefined.join(", ")
+            )
+        } else {
+            format!(
+                "PRCC: the ranks of {metric} follow those of {} exactly ({metric} is a monotone function of it, at least in this sample), so its PRCC is ±1 with p = 0 and the partial correlations of {} are undefined (left empty): nothing is left for them to explain",
+                exact.join(", "),
+                undefined.join(", ")
+            )
+        });
+    }
+    warnings
 }

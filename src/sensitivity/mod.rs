@@ -27,8 +27,14 @@ use crate::error::Result;
 use crate::model::Model;
 use crate::scenario::Scenario;
 pub use analysis::{
-    DEFAULT_PRCC_ITERATIONS, DEFAULT_SOBOL_SAMPLES, Method, SensitivityConfig, SensitivityResult, analyse,
+    DEFAULT_PRCC_ITERATIONS, DEFAULT_SOBOL_SAMPLES, MAX_PRCC_ITERATIONS, Method, SensitivityConfig, SensitivityResult,
+    analyse,
 };
+
+/// The most bootstrap resamples accepted (`--bootstrap`). Percentile
+/// intervals settle by a few thousand; the cap keeps a typo from running
+/// (and holding) billions of resamples.
+pub const MAX_BOOTSTRAP: usize = 100_000;
 
 /// An input factor: one uncertain parameter, or a `[[group]]` of them.
 #[derive(Debug, Clone, PartialEq)]

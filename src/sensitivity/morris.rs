@@ -15,7 +15,7 @@
 
 use rand::Rng;
 
-use super::{Factor, evaluate_columns, percentile_interval};
+use super::{Factor, MAX_BOOTSTRAP, evaluate_columns, percentile_interval};
 use crate::error::{Error, Result};
 use crate::model::Model;
 use crate::sampling::{Purpose, purpose_rng};
@@ -55,6 +55,15 @@ pub struct MorrisRow {
 /// ε: the grid spans the ε and 1 − ε quantiles of each input.
 const EDGE: f64 = 0.005;
 
+/// The most trajectories accepted. The design is held in memory
+/// (r·(k + 1) points of k levels each); a screening rarely needs more than
+/// 100, and 10,000 is far beyond any use.
+pub const MAX_TRAJECTORIES: usize = 10_000;
+
+/// The most grid levels accepted. Morris designs use 4 to 10; a finer grid
+/// adds nothing a screening can use.
+pub const MAX_LEVELS: usize = 100;
+
 fn below(rng: &mut impl Rng, n: usize) -> usize {
     (rng.next_u64() % n as u64) as usize
 }
@@ -62,15 +71,26 @@ fn below(rng: &mut impl Rng, n: usize) -> usize {
 /// Run a Morris screening of `metrics` over `factors` (one input each).
 pub fn morris(model: &Model, factors: &[Factor], metrics: &[usize], config: &MorrisConfig) -> Result<Vec<MorrisRow>> {
     let (r, p, k) = (config.trajectories, config.levels, factors.len());
-    if p < 2 || p % 2 == 1 {
+    if p < 2 || p % 2 == 1 || p > MAX_LEVELS {
         return Err(Error::Config(format!(
-            "Morris needs an even number of levels ≥ 2, got {p}"
+            "Morris needs an even number of levels from 2 to {MAX_LEVELS} (4 is usual), got {p}"
         )));
     }
-    if r < 2 || k == 0 {
+    if !(2..=MAX_TRAJECTORIES).contains(&r) {
+        return Err(Error::Config(format!(
+            "Morris needs from 2 to {MAX_TRAJECTORIES} trajectories (σ needs two; 10 to 50 is usual), got {r}"
+        )));
+    }
+    if k == 0 {
         return Err(Error::Config(
-            "Morris needs at least 2 trajectories and one uncertain input".into(),
+            "Morris needs at least one uncertain input; the scenario has none".into(),
         ));
+    }
+    if config.bootstrap > MAX_BOOTSTRAP {
+        return Err(Error::Config(format!(
+            "--bootstrap must be at most {MAX_BOOTSTRAP}, got {}",
+            config.bootstrap
+        )));
     }
     let jump = p / 2;
     let delta = (1.0 - 2.0 * EDGE) * jump as f64 / (p - 1) as f64; // the move in probability units

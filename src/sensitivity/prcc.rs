@@ -10,13 +10,20 @@
 //! standardised y is regressed on the standardised inputs (raw values, not
 //! ranks): β = R_xx⁻¹ r_xy. The p-value tests PRCC = 0 with
 //! t = r·√(df/(1 − r²)), df = n − k − 1; the interval is Fisher's z,
-//! atanh(r) ± 1.96/√(n − k − 2).
+//! atanh(r) ± 1.96/√(n − k − 2). Both need n ≥ k + 3 rows with a finite
+//! output ([`min_iterations`]); fewer is an error, not a number.
+//!
+//! When the output is an exact monotone function of one input (its ranks
+//! equal that input's ranks, or their reverse), R is singular: that input's
+//! PRCC is exactly ±1, with p = 0 and the interval [r, r], and the other
+//! inputs' partial correlations are undefined (0/0: nothing is left for them
+//! to explain), so they are NaN (an empty field) and `analyse` says why.
 
 use nalgebra::DMatrix;
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
 use crate::engine::{self, Observer, RunConfig, SampleBlock};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::model::Model;
 use crate::special::Z95;
 use crate::stats::ranks;
@@ -61,21 +68,67 @@ fn correlation(columns: &[Vec<f64>]) -> DMatrix<f64> {
     })
 }
 
-/// PRCC and SRC of one output against named input columns.
-pub fn prcc_from_samples(metric: &str, inputs: &[(String, Vec<f64>)], output: &[f64]) -> Vec<PrccRow> {
+/// The fewest rows with a finite output that PRCC/SRC of `k` inputs need:
+/// k + 3, so that df = n − k − 1 ≥ 2 and Fisher's interval, whose standard
+/// error is 1/√(n − k − 2), is defined. With n ≤ k + 1 the correlation matrix
+/// is singular and any "PRCC" is an artefact of rounding.
+pub fn min_iterations(k: usize) -> u64 {
+    k as u64 + 3
+}
+
+/// The p-value and Fisher interval of a partial correlation `r` from `df`
+/// degrees of freedom (df ≥ 2).
+fn inference(r: f64, df: f64) -> (f64, f64, f64) {
+    if !r.is_finite() {
+        return (f64::NAN, f64::NAN, f64::NAN);
+    }
+    if r.abs() >= 1.0 {
+        // An exact monotone relation: t is infinite, p = 0, and the
+        // interval has no width. statrs is never called with t = ±∞.
+        return (r, r, 0.0);
+    }
+    let z = r.atanh();
+    let se = 1.0 / (df - 1.0).sqrt();
+    let t = r * (df / (1.0 - r * r)).sqrt();
+    let p = match StudentsT::new(0.0, 1.0, df) {
+        Ok(d) if t.is_finite() => 2.0 * (1.0 - d.cdf(t.abs())),
+        Ok(_) if t.is_infinite() => 0.0, // 1 − r² rounded to 0
+        _ => f64::NAN,
+    };
+    ((z - Z95 * se).tanh(), (z + Z95 * se).tanh(), p)
+}
+
+/// ±1 if `ranked_y` equals `ranked_x` (+1) or its reverse (−1), else `None`.
+fn exact_monotone(ranked_x: &[f64], ranked_y: &[f64]) -> Option<f64> {
+    let top = ranked_y.len() as f64 + 1.0;
+    if ranked_x == ranked_y {
+        Some(1.0)
+    } else if ranked_x.iter().zip(ranked_y).all(|(x, y)| x + y == top) {
+        Some(-1.0)
+    } else {
+        None
+    }
+}
+
+/// PRCC and SRC of one output against named input columns; an error if
+/// there are fewer than [`min_iterations`] rows.
+pub fn prcc_from_samples(metric: &str, inputs: &[(String, Vec<f64>)], output: &[f64]) -> Result<Vec<PrccRow>> {
     let n = output.len();
     let k = inputs.len();
+    if (n as u64) < min_iterations(k) {
+        return Err(Error::Config(format!(
+            "PRCC of '{metric}' on {k} uncertain inputs needs at least {} iterations with a finite value (k + 3, so that the partial correlations and their intervals are defined), got {n}; raise -n (10 × k = {} or more is advisable)",
+            min_iterations(k),
+            10 * k
+        )));
+    }
     let constant = output.iter().all(|y| *y == output[0]);
     let df = n as f64 - k as f64 - 1.0;
     let row = |i: usize, prcc: f64, src: f64| {
-        let (low, high, p) = if constant || df < 2.0 {
-            (prcc, prcc, if constant { 1.0 } else { f64::NAN })
+        let (low, high, p) = if constant {
+            (prcc, prcc, 1.0)
         } else {
-            let z = prcc.clamp(-1.0 + 1e-15, 1.0 - 1e-15).atanh();
-            let se = 1.0 / (df - 1.0).sqrt();
-            let t = prcc * (df / (1.0 - prcc * prcc)).sqrt();
-            let p = StudentsT::new(0.0, 1.0, df).map_or(f64::NAN, |d| 2.0 * (1.0 - d.cdf(t.abs())));
-            ((z - Z95 * se).tanh(), (z + Z95 * se).tanh(), p)
+            inference(prcc, df)
         };
         PrccRow {
             metric: metric.to_string(),
@@ -88,11 +141,10 @@ pub fn prcc_from_samples(metric: &str, inputs: &[(String, Vec<f64>)], output: &[
         }
     };
     if constant {
-        return (0..k).map(|i| row(i, 0.0, 0.0)).collect();
+        return Ok((0..k).map(|i| row(i, 0.0, 0.0)).collect());
     }
     let mut ranked: Vec<Vec<f64>> = inputs.iter().map(|(_, x)| ranks(x)).collect();
     ranked.push(ranks(output));
-    let precision = correlation(&ranked).try_inverse();
     let mut raw: Vec<Vec<f64>> = inputs.iter().map(|(_, x)| x.clone()).collect();
     raw.push(output.to_vec());
     let r = correlation(&raw);
@@ -101,15 +153,30 @@ pub fn prcc_from_samples(metric: &str, inputs: &[(String, Vec<f64>)], output: &[
         .into_owned()
         .try_inverse()
         .map(|inv| inv * r.view((0, k), (k, 1)).into_owned());
-    (0..k)
+    let src = |i: usize| beta.as_ref().map_or(f64::NAN, |b| b[(i, 0)]);
+
+    let exact: Vec<Option<f64>> = (0..k).map(|i| exact_monotone(&ranked[i], &ranked[k])).collect();
+    if exact.iter().any(Option::is_some) {
+        return Ok((0..k).map(|i| row(i, exact[i].unwrap_or(f64::NAN), src(i))).collect());
+    }
+    let precision = correlation(&ranked).try_inverse();
+    Ok((0..k)
         .map(|i| {
             let prcc = precision
                 .as_ref()
                 .map_or(f64::NAN, |p| -p[(i, k)] / (p[(i, i)] * p[(k, k)]).sqrt());
-            let src = beta.as_ref().map_or(f64::NAN, |b| b[(i, 0)]);
-            row(i, prcc, src)
+            // Rounding can put a partial correlation of ±1 just outside
+            // [−1, 1]; further out, the matrix was numerically singular.
+            let prcc = if prcc.abs() <= 1.0 {
+                prcc
+            } else if prcc.abs() <= 1.0 + 1e-9 {
+                prcc.signum()
+            } else {
+                f64::NAN
+            };
+            row(i, prcc, src(i))
         })
-        .collect()
+        .collect())
 }
 
 /// Keeps every sample of a run in memory.
@@ -153,6 +220,13 @@ pub fn prcc_on(
     seed: u64,
     pool: &rayon::ThreadPool,
 ) -> Result<(Vec<PrccRow>, Dropped)> {
+    let k = model.inputs.iter().filter(|input| !input.dist.is_fixed()).count();
+    if n < min_iterations(k) {
+        return Err(Error::Config(format!(
+            "PRCC on {k} uncertain inputs needs at least {} iterations (k + 3), got {n}",
+            min_iterations(k)
+        )));
+    }
     let config = RunConfig {
         iterations: n,
         seed,
@@ -181,7 +255,7 @@ pub fn prcc_on(
             })
             .collect();
         let y: Vec<f64> = keep.iter().map(|&j| output[j]).collect();
-        rows.extend(prcc_from_samples(&model.outputs[m].name, &inputs, &y));
+        rows.extend(prcc_from_samples(&model.outputs[m].name, &inputs, &y)?);
     }
     Ok((rows, dropped))
 }
@@ -196,9 +270,35 @@ mod tests {
         let a: Vec<f64> = (0..400).map(|i| (i % 20) as f64).collect();
         let b: Vec<f64> = (0..400).map(|i| (i / 20) as f64).collect();
         let y: Vec<f64> = a.iter().zip(&b).map(|(a, b)| 3.0 * a + b).collect();
-        let rows = prcc_from_samples("y", &[("a".into(), a), ("b".into(), b)], &y);
+        let rows = prcc_from_samples("y", &[("a".into(), a), ("b".into(), b)], &y).unwrap();
         let sd_y = (9.0f64 + 1.0).sqrt();
         assert!((rows[0].src - 3.0 / sd_y).abs() < 1e-12 && (rows[1].src - 1.0 / sd_y).abs() < 1e-12);
         assert!(rows[0].prcc > 0.99 && rows[0].p_value < 1e-10);
+    }
+
+    #[test]
+    fn exact_monotone_output_has_prcc_of_one_and_p_zero() {
+        let a: Vec<f64> = (0..50).map(|i| ((i * 37) % 50) as f64).collect();
+        let b: Vec<f64> = (0..50).map(|i| ((i * 11) % 50) as f64).collect();
+        for (y, sign) in [
+            (a.iter().map(|x| x.powi(3)).collect::<Vec<f64>>(), 1.0),
+            (a.iter().map(|x| -x.exp()).collect(), -1.0),
+        ] {
+            let rows = prcc_from_samples("y", &[("a".into(), a.clone()), ("b".into(), b.clone())], &y).unwrap();
+            assert_eq!((rows[0].prcc, rows[0].prcc_low, rows[0].prcc_high), (sign, sign, sign));
+            assert_eq!(rows[0].p_value, 0.0);
+            assert!(rows[1].prcc.is_nan() && rows[1].p_value.is_nan(), "{:?}", rows[1]);
+        }
+    }
+
+    #[test]
+    fn fewer_than_k_plus_3_rows_is_an_error() {
+        let inputs = [
+            ("a".to_string(), vec![1.0, 2.0, 3.0, 4.0]),
+            ("b".to_string(), vec![4.0, 1.0, 3.0, 2.0]),
+        ];
+        assert_eq!(min_iterations(2), 5);
+        assert!(prcc_from_samples("y", &inputs, &[1.0, 3.0, 2.0, 4.0]).is_err());
+        assert!(prcc_from_samples("y", &inputs[..1], &[1.0, 3.0, 2.0, 4.0]).is_ok());
     }
 }

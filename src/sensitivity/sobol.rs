@@ -35,7 +35,7 @@ use rayon::prelude::*;
 
 use nalgebra::DMatrix;
 
-use super::{Factor, evaluate_columns, percentile_interval};
+use super::{Factor, MAX_BOOTSTRAP, evaluate_columns, percentile_interval};
 use crate::error::{Error, Result};
 use crate::model::Model;
 use crate::sampling::copula::GaussianCopula;
@@ -55,9 +55,21 @@ pub struct SobolConfig {
     pub second_order: bool,
 }
 
-/// The smallest power of two ≥ n (Sobol points balance only in powers of two).
-pub fn round_to_power_of_two(n: usize) -> usize {
-    n.max(2).next_power_of_two()
+/// The smallest base sample size N accepted. The indices' Monte Carlo error
+/// is of order 1/√N: below 64 it exceeds 0.1, the indices can leave [0, 1]
+/// by more than they measure, and they say nothing (1024 or more is usual).
+pub const MIN_BASE_SAMPLES: usize = 64;
+
+/// The largest base sample size N accepted, 2^24. The design is held in
+/// memory (2k input columns and k + 2 output columns per metric, of N values
+/// each), so N is bounded to keep a typo in `-n` from exhausting it; at
+/// 2^24 the Monte Carlo error of an index is below 10^-3.
+pub const MAX_BASE_SAMPLES: usize = 1 << 24;
+
+/// The smallest power of two ≥ n (Sobol points balance only in powers of
+/// two); `None` when there is none in `usize` (n > 2^63), never a wrapped 0.
+pub fn round_to_power_of_two(n: usize) -> Option<usize> {
+    n.max(2).checked_next_power_of_two()
 }
 
 /// An estimate with its bootstrap percentile interval.
@@ -297,9 +309,15 @@ pub fn sobol(model: &Model, factors: &[Factor], metrics: &[usize], config: &Sobo
         )));
     }
     let n = config.base_samples;
-    if !n.is_power_of_two() || n > 1 << 31 {
+    if !n.is_power_of_two() || !(MIN_BASE_SAMPLES..=MAX_BASE_SAMPLES).contains(&n) {
         return Err(Error::Config(format!(
-            "the Sobol base sample size must be a power of two up to 2^31, got {n}"
+            "the Sobol base sample size must be a power of two from {MIN_BASE_SAMPLES} to 2^24 = {MAX_BASE_SAMPLES}, got {n}"
+        )));
+    }
+    if config.bootstrap > MAX_BOOTSTRAP {
+        return Err(Error::Config(format!(
+            "--bootstrap must be at most {MAX_BOOTSTRAP}, got {}",
+            config.bootstrap
         )));
     }
     let sequence = Sobol::new(2 * k).expect("2k checked above");
@@ -441,9 +459,12 @@ mod tests {
 
     #[test]
     fn powers_of_two() {
-        assert_eq!(round_to_power_of_two(1000), 1024);
-        assert_eq!(round_to_power_of_two(1024), 1024);
-        assert_eq!(round_to_power_of_two(0), 2);
+        assert_eq!(round_to_power_of_two(1000), Some(1024));
+        assert_eq!(round_to_power_of_two(1024), Some(1024));
+        assert_eq!(round_to_power_of_two(0), Some(2));
+        // No wrap to 0 past the largest power of two.
+        assert_eq!(round_to_power_of_two((1 << 63) + 1), None);
+        assert_eq!(round_to_power_of_two(usize::MAX), None);
     }
 
     #[test]

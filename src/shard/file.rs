@@ -15,15 +15,16 @@
 //! are then checked field by field before they are used (`Header::check`,
 //! `RunState::check`), so a bad file is an error naming it, never a panic.
 //! Files are written under a temporary name in the same directory and
-//! renamed when complete.
+//! renamed when complete ([`PendingFile`]).
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::Header;
+use super::pending_file::PendingFile;
 use crate::compare::CompareState;
 use crate::engine::RunState;
 use crate::error::{Error, Result};
@@ -51,62 +52,39 @@ pub enum Body {
 /// [`StateWriter::commit`].
 #[derive(Debug)]
 pub struct StateWriter {
-    path: PathBuf,
-    temp: tempfile::NamedTempFile,
+    file: PendingFile,
 }
 
 impl StateWriter {
     /// Start writing `path` (creating its directory if needed).
     pub fn create(path: &Path) -> Result<StateWriter> {
-        let dir = match path.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        let write_error = |source| Error::Write {
-            path: path.to_path_buf(),
-            source,
-        };
-        std::fs::create_dir_all(&dir).map_err(write_error)?;
-        let name = path
-            .file_name()
-            .map_or_else(|| "state".into(), |n| n.to_string_lossy().into_owned());
-        let prefix = format!(".{name}.");
-        let mut builder = tempfile::Builder::new();
-        builder.prefix(&prefix).suffix(".tmp");
-        // A temporary file is private (0600) by default; a state file is an
-        // ordinary output, readable as the umask allows.
-        #[cfg(unix)]
-        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
-        let temp = builder.tempfile_in(&dir).map_err(write_error)?;
         Ok(StateWriter {
-            path: path.to_path_buf(),
-            temp,
+            file: PendingFile::create(path)?,
         })
     }
 
     /// The final path.
     pub fn path(&self) -> &Path {
-        &self.path
+        self.file.path()
     }
 
     /// Write `header` and `body`, sync, and rename into place; returns the
-    /// file's size in bytes.
-    pub fn commit(mut self, header: &Header, body: &Body) -> Result<u64> {
+    /// file's size in bytes. `rows`, the shard's rows file (with
+    /// `--samples`), is committed first, so a state file on disk always has
+    /// its complete rows beside it.
+    pub fn commit(mut self, header: &Header, body: &Body, rows: Option<PendingFile>) -> Result<u64> {
         let bytes = encode(header, body).map_err(|e| Error::State {
-            path: self.path.clone(),
+            path: self.path().to_path_buf(),
             message: format!("cannot encode the state: {e}"),
         })?;
-        let write_error = |source| Error::Write {
-            path: self.path.clone(),
+        if let Some(rows) = rows {
+            rows.commit()?;
+        }
+        self.file.write_all(&bytes).map_err(|source| Error::Write {
+            path: self.path().to_path_buf(),
             source,
-        };
-        self.temp.write_all(&bytes).map_err(write_error)?;
-        self.temp.as_file().sync_all().map_err(write_error)?;
-        self.temp.persist(&self.path).map_err(|e| Error::Write {
-            path: self.path.clone(),
-            source: e.error,
         })?;
-        Ok(bytes.len() as u64)
+        self.file.commit()
     }
 }
 

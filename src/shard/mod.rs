@@ -17,6 +17,7 @@
 //! - [`Shard`]: I of N, from `--shard I/N` or from a scheduler's environment;
 //! - [`Header`]: what a state file says about the run it belongs to;
 //! - [`StateWriter`], [`read_header`], [`read_state`]: the state file format;
+//! - [`PendingFile`]: a shard's file (state, rows) appearing whole or not at all;
 //! - [`ShardSet`]: checking that state files belong together, and joining
 //!   them in chunk order;
 //! - [`SlurmJob`]: the job scripts of a Slurm job array and its merge job.
@@ -24,11 +25,13 @@
 mod file;
 mod header;
 mod merge;
+mod pending_file;
 mod slurm;
 
 pub use file::{Body, FORMAT_VERSION, MAGIC, StateWriter, read_header, read_state};
 pub use header::{Execution, Header, Kind, MAX_ITERATIONS, SamplesRecord, ScenarioRecord};
 pub use merge::ShardSet;
+pub use pending_file::PendingFile;
 pub use slurm::SlurmJob;
 
 use crate::error::{Error, Result};

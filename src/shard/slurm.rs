@@ -11,6 +11,7 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+use crate::engine::MAX_THREADS;
 use crate::error::{Error, Result};
 
 /// A sharded run to submit to Slurm. Paths must be absolute: the jobs run
@@ -56,8 +57,11 @@ impl SlurmJob {
         if self.shards == 0 {
             return Err(Error::Config("--shards must be at least 1".into()));
         }
-        if self.cpus_per_task == 0 {
-            return Err(Error::Config("--cpus-per-task must be at least 1".into()));
+        if self.cpus_per_task == 0 || self.cpus_per_task > MAX_THREADS as u64 {
+            return Err(Error::Config(format!(
+                "--cpus-per-task must be 1 to {MAX_THREADS} (it is also each task's --threads), not {}",
+                self.cpus_per_task
+            )));
         }
         for (what, path) in [
             ("cradle binary", &self.cradle),

@@ -4,7 +4,7 @@
 //! that scales them.
 
 use super::Problems;
-use super::values::{as_table, describe, formula, invalid, required, string, unknown_keys, whole};
+use super::values::{as_table, describe, formula, invalid, not_one_of, required, string, unknown_keys, whole};
 use crate::discount::Years;
 use crate::error::Error;
 use crate::scenario::document::{Item, Value};
@@ -140,10 +140,12 @@ fn read_domain(item: &Item, index: usize) -> Result<Domain, Error> {
             "costs" => DiscountChoice::Costs,
             "health" => DiscountChoice::Health,
             other => {
-                return Err(invalid(
+                return Err(not_one_of(
                     v,
                     &key("discount"),
-                    format!("expected \"costs\" or \"health\", found \"{other}\""),
+                    "discount choice",
+                    other,
+                    &["costs", "health"],
                 ));
             }
         },

@@ -31,9 +31,10 @@ use correlations::{combine_correlations, read_correlations, read_groups};
 use domains::{read_domains, read_programme};
 use metrics::{read_claims, read_formulas};
 use parameters::read_parameters;
+pub use settings::SCHEDULES;
 use settings::{read_discounting, read_header, read_settings};
-pub use values::nearest;
 use values::unknown_keys;
+pub use values::{clip, nearest};
 
 /// The top-level tables a scenario may have.
 const SECTIONS: [&str; 11] = [
@@ -57,7 +58,7 @@ impl Problems {
     fn add(&mut self, at: Location, key: impl Into<String>, message: impl Into<String>) {
         self.0.push(Error::Invalid {
             at,
-            key: key.into(),
+            key: values::clip_key(&key.into()),
             message: message.into(),
         });
     }
@@ -136,15 +137,21 @@ pub fn read(doc: &Table, path: &Path) -> Result<Scenario, Error> {
             "a scenario with [[domain]] entries needs a [programme] table (reach, cost_per_family)",
         );
     }
-    if scenario.programme.is_none()
-        && scenario.metrics.is_empty()
-        && doc.get("metrics").is_none()
-        && doc.get("programme").is_none()
-    {
+    // A scenario without outputs would run and write empty files. Judged on
+    // the merged document, so a `[metrics]` table left empty (in this file
+    // or in the files it extends) counts as none; a table whose entries are
+    // all invalid has had each reported already.
+    let metric_entries = match doc.get("metrics").map(|m| &m.value) {
+        Some(Value::Table(t)) => t.entries.len(),
+        Some(_) => 1, // not a table: reported by read_formulas
+        None => 0,
+    };
+    if doc.get("programme").is_none() && scenario.domains.is_empty() && metric_entries == 0 {
+        let at = doc.get("metrics").map_or_else(|| root.location(), Item::location);
         problems.add(
-            root.location(),
+            at,
             "metrics",
-            "the scenario has no outputs: give a [programme] with [[domain]] entries, or [metrics]",
+            "the scenario has no outputs: give a [programme] with [[domain]] entries, or at least one [metrics] entry (name = \"expression\")",
         );
     }
     scenario.correlation = combine_correlations(&correlations, &mut problems);

@@ -3,7 +3,7 @@
 //! interval), optionally truncated, with its base value and source.
 
 use super::Problems;
-use super::values::{as_table, invalid, nearest, number, numbers, required, string, unknown_keys};
+use super::values::{as_table, invalid, not_one_of, number, numbers, required, string, unknown_keys};
 use crate::dist::{Dist, Z90, Z95};
 use crate::error::Error;
 use crate::scenario::Parameter;
@@ -85,14 +85,12 @@ fn read_parameter(name: &str, item: &Item) -> Result<Parameter, Error> {
     let dist_item = required(t, "dist", &format!("{prefix}."), item)?;
     let dist_name = string(dist_item, &format!("{prefix}.dist"))?;
     let Some(keys) = dist_keys(&dist_name) else {
-        let hint = nearest(&dist_name, DISTS).map_or_else(String::new, |n| format!("did you mean \"{n}\"? "));
-        return Err(invalid(
+        return Err(not_one_of(
             dist_item,
             &format!("{prefix}.dist"),
-            format!(
-                "unknown distribution \"{dist_name}\"; {hint}expected one of: {}",
-                DISTS.join(", ")
-            ),
+            "distribution",
+            &dist_name,
+            &DISTS,
         ));
     };
     let allowed: Vec<&str> = COMMON_KEYS.iter().chain(keys.iter()).copied().collect();

@@ -3,7 +3,7 @@
 //! schedule or rate for costs and for health).
 
 use super::Problems;
-use super::values::{as_table, formula, invalid, string, unknown_keys, whole};
+use super::values::{as_table, clip, formula, invalid, nearest, not_one_of, string, unknown_keys, whole};
 use crate::error::Error;
 use crate::scenario::document::{Item, Value};
 use crate::scenario::{DiscountSpec, Discounting, Sampler, Scenario, Settings};
@@ -26,9 +26,19 @@ pub(super) fn read_header(item: &Item, scenario: &mut Scenario, problems: &mut P
         scenario.description = problems.keep(string(v, "scenario.description")).unwrap_or_default();
     }
     if let Some(v) = t.get("price_year") {
-        scenario.price_year = problems
-            .keep(whole(v, "scenario.price_year", "a year"))
-            .map(|y| y as i64);
+        // Bounded before the cast to i64, which would wrap a huge number.
+        scenario.price_year = match problems.keep(whole(v, "scenario.price_year", "a year")) {
+            Some(y) if y <= 9999 => Some(y as i64),
+            Some(y) => {
+                problems.add(
+                    v.location(),
+                    "scenario.price_year",
+                    format!("expected a year such as 2024, found {y}"),
+                );
+                None
+            }
+            None => None,
+        };
     }
 }
 
@@ -41,11 +51,9 @@ pub(super) fn read_settings(item: &Item, settings: &mut Settings, problems: &mut
     if let Some(v) = t.get("sampler") {
         match string(v, "settings.sampler").map(|name| (Sampler::parse(&name), name)) {
             Ok((Some(sampler), _)) => settings.sampler = sampler,
-            Ok((None, name)) => problems.add(
-                v.location(),
-                "settings.sampler",
-                format!("unknown sampler \"{name}\"; expected \"mc\", \"lhs\" or \"sobol\""),
-            ),
+            Ok((None, name)) => problems
+                .0
+                .push(not_one_of(v, "settings.sampler", "sampler", &name, &SAMPLERS)),
             Err(e) => problems.0.push(e),
         }
     }
@@ -63,18 +71,38 @@ pub(super) fn read_settings(item: &Item, settings: &mut Settings, problems: &mut
     }
 }
 
+/// The sampler names `[settings] sampler` accepts.
+const SAMPLERS: [&str; 3] = ["mc", "lhs", "sobol"];
+
+/// The named discount schedules.
+pub const SCHEDULES: [&str; 2] = ["green-book", "green-book-health"];
+
 /// A named Green Book schedule, or a rate given as a number or expression.
+///
+/// A string that looks like a schedule's name (letters and hyphens, e.g.
+/// "Green-Book" or "green-bok") and is close to one is a misspelt schedule,
+/// not the expression `green − bok`. A bare name close to a schedule (e.g.
+/// "greenbook") is left to name resolution, which suggests the schedule if
+/// no parameter has that name.
 fn discount_spec(item: &Item, key: &str) -> Result<DiscountSpec, Error> {
     match &item.value {
-        Value::Str(s) if s == "green-book" => Ok(DiscountSpec::GreenBook),
-        Value::Str(s) if s == "green-book-health" => Ok(DiscountSpec::GreenBookHealth),
-        Value::Str(s) if s.contains('-') && s.chars().all(|c| c.is_ascii_lowercase() || c == '-') => Err(invalid(
-            item,
-            key,
-            format!(
-                "unknown schedule \"{s}\": expected \"green-book\", \"green-book-health\", a rate such as 0.035, or an expression"
-            ),
-        )),
+        Value::Str(s) if s == SCHEDULES[0] => Ok(DiscountSpec::GreenBook),
+        Value::Str(s) if s == SCHEDULES[1] => Ok(DiscountSpec::GreenBookHealth),
+        Value::Str(s)
+            if s.contains('-')
+                && s.chars().all(|c| c.is_ascii_alphabetic() || c == '-')
+                && nearest(&s.to_lowercase(), SCHEDULES).is_some() =>
+        {
+            let near = nearest(&s.to_lowercase(), SCHEDULES).expect("checked in the guard");
+            Err(invalid(
+                item,
+                key,
+                format!(
+                    "unknown schedule \"{}\"; did you mean \"{near}\"? expected \"green-book\", \"green-book-health\", a rate such as 0.035, or an expression",
+                    clip(s)
+                ),
+            ))
+        }
         _ => formula(item, key, key).map(DiscountSpec::Rate),
     }
 }

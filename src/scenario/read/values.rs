@@ -13,8 +13,56 @@ use crate::scenario::document::{Item, Table, Value};
 pub(super) fn invalid(item: &Item, key: &str, message: impl Into<String>) -> Error {
     Error::Invalid {
         at: item.location(),
-        key: key.to_string(),
+        key: clip_key(key),
         message: message.into(),
+    }
+}
+
+/// How many characters of a user's value an error message echoes.
+pub const ECHO_CHARS: usize = 60;
+
+/// `text` as an error message shows it: whole when short, else its first
+/// `ECHO_CHARS` characters and "…", so that a 2 MB string in a scenario
+/// does not come back whole on stderr.
+pub fn clip(text: &str) -> String {
+    match text.char_indices().nth(ECHO_CHARS) {
+        None => text.to_string(),
+        Some((end, _)) => format!("{}…", &text[..end]),
+    }
+}
+
+/// A dotted key as an error message shows it: each part clipped (a key is
+/// as much the user's text as a value is).
+pub(super) fn clip_key(key: &str) -> String {
+    if key.chars().count() <= ECHO_CHARS {
+        return key.to_string();
+    }
+    key.split('.').map(clip).collect::<Vec<_>>().join(".")
+}
+
+/// The error for a string that must be one of `options`: says what was
+/// found (clipped), suggests the nearest option, and lists them all.
+pub(super) fn not_one_of(item: &Item, key: &str, what: &str, found: &str, options: &[&str]) -> Error {
+    let hint = nearest(&found.to_lowercase(), options.iter().copied())
+        .map_or_else(String::new, |n| format!("did you mean \"{n}\"? "));
+    invalid(
+        item,
+        key,
+        format!(
+            "unknown {what} \"{}\"; {hint}expected {}",
+            clip(found),
+            quoted_list(options)
+        ),
+    )
+}
+
+/// `"a", "b" or "c"`.
+pub(super) fn quoted_list(options: &[&str]) -> String {
+    let quoted: Vec<String> = options.iter().map(|o| format!("\"{o}\"")).collect();
+    match quoted.split_last() {
+        None => String::new(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
     }
 }
 
@@ -37,7 +85,11 @@ pub(super) fn unknown_keys(table: &Table, allowed: &[&str], prefix: &str, proble
                 Some(n) => format!("; did you mean '{n}'?"),
                 None => format!("; valid keys: {}", allowed.join(", ")),
             };
-            problems.add(item.location(), format!("{prefix}{key}"), format!("unknown key{hint}"));
+            problems.add(
+                item.location(),
+                clip_key(&format!("{prefix}{key}")),
+                format!("unknown key{hint}"),
+            );
         }
     }
 }
@@ -63,7 +115,7 @@ pub(super) fn number(item: &Item, key: &str) -> Result<f64, Error> {
         Value::Str(s) => Err(invalid(
             item,
             key,
-            format!("expected a number, found the string \"{s}\""),
+            format!("expected a number, found the string \"{}\"", clip(s)),
         )),
         _ => Err(invalid(
             item,
@@ -103,7 +155,7 @@ pub(super) fn describe(item: &Item) -> String {
     match &item.value {
         Value::Int(i) => i.to_string(),
         Value::Float(f) => f.to_string(),
-        Value::Str(s) => format!("the string \"{s}\""),
+        Value::Str(s) => format!("the string \"{}\"", clip(s)),
         _ => item.type_name().to_string(),
     }
 }
@@ -136,7 +188,7 @@ pub(super) fn formula(item: &Item, key: &str, name: &str) -> Result<Formula, Err
             ));
         }
     };
-    let expr = expr::parse(&text).map_err(|e| invalid(item, key, format!("expression \"{text}\": {e}")))?;
+    let expr = expr::parse(&text).map_err(|e| invalid(item, key, format!("expression \"{}\": {e}", clip(&text))))?;
     Ok(Formula {
         name: name.to_string(),
         text,
@@ -150,4 +202,29 @@ pub(super) fn required<'a>(table: &'a Table, key: &str, prefix: &str, at: &Item)
     table
         .get(key)
         .ok_or_else(|| invalid(at, &format!("{prefix}{key}"), format!("missing required key '{key}'")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clip_keeps_short_text_and_cuts_long_text() {
+        assert_eq!(clip("green-book"), "green-book");
+        let exact = "é".repeat(ECHO_CHARS);
+        assert_eq!(clip(&exact), exact);
+        assert_eq!(clip(&"é".repeat(ECHO_CHARS + 1)), format!("{exact}…"));
+        assert_eq!(
+            clip_key(&format!("parameters.{}.dist", "x".repeat(100)))
+                .chars()
+                .count(),
+            11 + 61 + 5
+        );
+    }
+
+    #[test]
+    fn quoted_lists() {
+        assert_eq!(quoted_list(&["a"]), "\"a\"");
+        assert_eq!(quoted_list(&["a", "b", "c"]), "\"a\", \"b\" or \"c\"");
+    }
 }
