@@ -580,6 +580,11 @@ fn bad_shard_arguments_are_refused() {
     run("--shard 0/2").code(2);
     run(&format!("--state {at}")).code(2);
     assert!(!state.exists());
+    // A directory where the state should go: refused before the run.
+    run(&format!("--shard 0/2 --state {}", dir.path().display()))
+        .code(2)
+        .stderr(predicate::str::contains("a directory is in the way"));
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
     cradle().args(["merge", "-q"]).assert().code(2);
 }
 

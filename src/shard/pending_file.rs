@@ -21,7 +21,8 @@ pub struct PendingFile {
 impl PendingFile {
     /// Start writing `path` (creating its directory if need be) through a
     /// temporary `.<name>.<random>.tmp` beside it, so that an unwritable
-    /// location fails here, before any work.
+    /// location, or a directory where the file should go, fails here,
+    /// before any work.
     pub fn create(path: &Path) -> Result<PendingFile> {
         let dir = match path.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -31,6 +32,14 @@ impl PendingFile {
             path: path.to_path_buf(),
             source,
         };
+        // A directory in the way would only be found by the rename, after
+        // the work: refuse it now.
+        if path.is_dir() {
+            return Err(write_error(std::io::Error::new(
+                std::io::ErrorKind::IsADirectory,
+                "a directory is in the way of this file; give a file name (e.g. DIR/shard-0.cstate)",
+            )));
+        }
         std::fs::create_dir_all(&dir).map_err(write_error)?;
         let name = path
             .file_name()
@@ -110,5 +119,13 @@ mod tests {
         drop(file);
         let names: Vec<_> = std::fs::read_dir(dir.path().join("sub")).unwrap().collect();
         assert_eq!(names.len(), 1, "only a.cstate; the dropped file left nothing");
+    }
+
+    #[test]
+    fn a_directory_in_the_way_is_refused_before_anything_is_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = PendingFile::create(dir.path()).unwrap_err();
+        assert!(matches!(err, Error::Write { .. }), "{err:?}");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
     }
 }
