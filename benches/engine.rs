@@ -1,5 +1,6 @@
 //! Criterion benches: sampling per distribution, model evaluation per chunk,
-//! and whole runs of the headline scenario. Fixed seeds, no disk I/O.
+//! whole runs of the headline scenario, and the value of information of the
+//! evidence scenario. Fixed seeds, no disk I/O.
 //!
 //! Run: `cargo bench --bench engine` (CI only checks they compile:
 //! `cargo bench --no-run`).
@@ -31,11 +32,13 @@ fn dists(c: &mut Criterion) {
         ("lognormal", Dist::lognormal(8.85, 0.42).unwrap()),
         ("beta", Dist::beta(13.0, 10.7).unwrap()),
         ("gamma", Dist::gamma(4.0, 2500.0).unwrap()),
+        ("gamma_shape_below_1", Dist::gamma(0.5, 1.0).unwrap()),
         (
             "discrete",
             Dist::discrete(vec![1.0, 2.0, 3.0, 4.0], vec![1.0, 2.0, 3.0, 4.0]).unwrap(),
         ),
     ];
+    // quantile tables are built on the first call: in criterion's warm-up
     let mut quantile = c.benchmark_group("quantile");
     quantile.throughput(Throughput::Elements(CHUNK_SIZE as u64));
     let u: Vec<f64> = (0..CHUNK_SIZE).map(|i| (i as f64 + 0.5) / CHUNK_SIZE as f64).collect();
@@ -149,5 +152,37 @@ fn samplers(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, dists, model, run, sensitivity, samplers);
+/// EVPPI of every uncertain parameter of the evidence scenario (binned,
+/// plus EVPI) against a plain run of the same draws, both on one thread:
+/// the target is at most twice the run.
+fn voi(c: &mut Criterion) {
+    use cradle::voi::{self, VoiConfig};
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/evidence.toml");
+    let scenario = Scenario::load(path).expect("the evidence scenario loads");
+    let model = Model::compile(&scenario);
+    let pool = engine::thread_pool(Some(1)).expect("a pool");
+    let draws = 1u64 << 18;
+    let mut group = c.benchmark_group("voi");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(draws));
+    let config = VoiConfig {
+        iterations: draws,
+        ..VoiConfig::for_scenario(&scenario)
+    };
+    group.bench_function("evppi_all/evidence", |b| {
+        b.iter(|| voi::analyse(&scenario, &model, &config, &pool).expect("runs"))
+    });
+    let run = RunConfig {
+        iterations: draws,
+        seed: config.seed,
+        threads: Some(1),
+        ..RunConfig::default()
+    };
+    group.bench_function("run/evidence", |b| {
+        b.iter(|| engine::run_on(&model, &run, &pool, &mut Silent).expect("runs"))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, dists, model, run, sensitivity, samplers, voi);
 criterion_main!(benches);

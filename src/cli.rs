@@ -33,6 +33,8 @@ pub enum Cmd {
     Merge(MergeArgs),
     /// Write (and with --submit, submit) a Slurm job array running a scenario in shards, and its merge job.
     Slurm(SlurmArgs),
+    /// Value of information: EVPI, EVPPI per parameter and group, the decision curve.
+    Voi(VoiArgs),
 }
 
 /// `--shard`, `--shards` and `--state`: run one shard of a run or comparison.
@@ -111,6 +113,57 @@ pub struct SlurmArgs {
     /// Submit the array and the merge job with sbatch, and print their job ids.
     #[arg(long)]
     pub submit: bool,
+}
+
+/// Arguments of `cradle voi`.
+#[derive(Debug, clap::Args)]
+pub struct VoiArgs {
+    /// The scenario file (TOML); not with --from-csv.
+    #[arg(required_unless_present = "from_csv", conflicts_with = "from_csv")]
+    pub scenario: Option<PathBuf>,
+    /// Read PSA draws from a CSV table (one row per draw) instead of running a scenario.
+    #[arg(long, value_name = "FILE")]
+    pub from_csv: Option<PathBuf>,
+    /// With --from-csv: a net-benefit column, one per option (one column: fund or not, the
+    /// net benefit of not funding being 0; several: the first is the reference).
+    #[arg(long = "nb", value_name = "COL", requires = "from_csv")]
+    pub nb: Vec<String>,
+    /// The metric used as the net benefit of funding (default: net_savings, else the first metric).
+    #[arg(long, value_name = "M", conflicts_with = "from_csv")]
+    pub metric: Option<String>,
+    /// Parameters for single-parameter EVPPI (default: every uncertain parameter); with
+    /// --from-csv, the input columns.
+    #[arg(long, value_name = "P", num_args = 1..)]
+    pub parameters: Vec<String>,
+    /// A group of parameters whose EVPPI is estimated jointly (by regression): NAME=P1,P2,...
+    /// Repeatable; the scenario's [[group]]s are always included.
+    #[arg(long = "group", value_name = "NAME=P1,P2,...")]
+    pub groups: Vec<String>,
+    /// Also the population EVPI over this many annual cohorts, discounted on [discounting] costs.
+    #[arg(long, value_name = "YEARS", conflicts_with = "from_csv")]
+    pub horizon: Option<u32>,
+    /// The decision curve: P(NB > 0), mean NB and EVPI with PARAM held at LO, LO+STEP, ... HI
+    /// (voi_sweep.csv).
+    #[arg(long, value_name = "PARAM=LO:HI:STEP", conflicts_with = "from_csv")]
+    pub sweep: Option<String>,
+    /// Number of iterations (default: [settings] iterations, else 100000).
+    #[arg(short = 'n', long = "iterations", value_name = "N", conflicts_with = "from_csv")]
+    pub iterations: Option<u64>,
+    /// Seed of the random streams and of the regressions' replicates (default: [settings] seed).
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long, value_name = "T")]
+    pub threads: Option<usize>,
+    /// Sampling design (default: [settings] sampler, else mc).
+    #[arg(long, value_enum, conflicts_with = "from_csv")]
+    pub sampler: Option<SamplerArg>,
+    /// Output directory (default: out/<scenario or table file stem>/).
+    #[arg(short = 'o', long = "out", value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// No table on stdout (errors and warnings still print).
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
 }
 
 /// Arguments of `cradle compare`.

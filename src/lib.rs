@@ -22,7 +22,9 @@
 //! - sensitivity: [`sensitivity::analyse`], written by
 //!   [`output::sensitivity::write_sensitivity`];
 //! - compare: [`compare::compare_on`], written by
-//!   [`output::comparison::write_comparison`].
+//!   [`output::comparison::write_comparison`];
+//! - value of information: [`voi::analyse`] (or [`voi::analyse_given`] for a
+//!   table of draws), written by [`output::voi::write_voi`].
 //!
 //! Each command's files are one [`output::OutputSet`]: opened and locked on
 //! the output directory before the work, committed after it, all or nothing.

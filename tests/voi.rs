@@ -13,8 +13,8 @@ use common::SE_TOLERANCE;
 use cradle::chunk::CHUNK_SIZE;
 use cradle::special::norm_cdf;
 use cradle::voi::{
-    BinnedEstimate, BinnedEvppi, EvpiAccumulator, EvpiEstimate, PsaTable, RegressionConfig, RegressionEstimate,
-    TableRequest, analyse_table, default_bins, regression_evppi,
+    BinnedEstimate, BinnedEvppi, EvpiAccumulator, EvpiEstimate, GroupSpec, PsaTable, RegressionConfig,
+    RegressionEstimate, TableRequest, analyse_table, default_bins, regression_evppi,
 };
 use cradle::{Dist, Error};
 use rand::SeedableRng;
@@ -452,7 +452,7 @@ fn given_data_two_options_give_the_right_evpi() {
     let table = PsaTable::read(&path).unwrap();
     let request = TableRequest {
         nb: vec!["status_quo".into(), "fund".into()],
-        groups: vec![vec!["x".into(), "y".into()]],
+        groups: vec![GroupSpec::unnamed(&["x", "y"])],
         ..TableRequest::default()
     };
     let analysis = analyse_table(&table, &request, &mut ChaCha8Rng::seed_from_u64(2)).unwrap();
@@ -479,4 +479,323 @@ fn given_data_two_options_give_the_right_evpi() {
     };
     let e = analyse_table(&table, &unknown, &mut ChaCha8Rng::seed_from_u64(1)).unwrap_err();
     assert!(e.to_string().contains("did you mean 'fund'?"), "{e}");
+}
+
+// ---------------------------------------------------------------------------
+// Through the engine: `voi::analyse` on real scenarios (issue 11, phase 2).
+// ---------------------------------------------------------------------------
+
+/// Load `text` as a scenario file in `dir`.
+fn load(dir: &std::path::Path, text: &str) -> cradle::Scenario {
+    cradle::Scenario::load(common::write(dir, "s.toml", text)).unwrap()
+}
+
+/// `voi::analyse` of `scenario` with `config` on two threads.
+fn analyse(scenario: &cradle::Scenario, config: &cradle::voi::VoiConfig) -> cradle::voi::VoiResult {
+    let model = cradle::Model::compile(scenario);
+    let pool = cradle::engine::thread_pool(Some(2)).unwrap();
+    cradle::voi::analyse(scenario, &model, config, &pool).unwrap()
+}
+
+fn config(scenario: &cradle::Scenario, n: u64) -> cradle::voi::VoiConfig {
+    cradle::voi::VoiConfig {
+        iterations: n,
+        ..cradle::voi::VoiConfig::for_scenario(scenario)
+    }
+}
+
+/// The binned EVPPI of `name` in `result`.
+fn binned(result: &cradle::voi::VoiResult, name: &str) -> BinnedEstimate {
+    result.binned.iter().find(|(p, _)| p == name).unwrap().1.clone()
+}
+
+/// A binned estimate is consistent with `truth`: within 4 se below, and
+/// within 4 se plus its estimated choice bias above (the estimate errs low).
+fn assert_binned_within(what: &str, e: &BinnedEstimate, truth: f64) {
+    let (value, se) = (e.evppi.value, e.evppi.se);
+    assert!(
+        value - SE_TOLERANCE * se <= truth && truth <= value + e.choice_bias + SE_TOLERANCE * se,
+        "{what}: {value} (se {se}, choice bias {}) vs {truth}",
+        e.choice_bias
+    );
+}
+
+#[test]
+fn a_normal_net_benefit_through_a_scenario_matches_the_closed_form() {
+    // [metrics] nb = "x", x ~ N(μ, σ²): EVPI = σφ(μ/σ) − |μ|Φ(−|μ|/σ), and
+    // knowing x is knowing NB, so EVPPI(x) is the same number.
+    let sigma = 20_000.0;
+    let dir = tempfile::tempdir().unwrap();
+    for ratio in [-1.0, 0.0, 0.5, 2.0] {
+        let mu = ratio * sigma;
+        let s = load(
+            dir.path(),
+            &format!(
+                "[settings]\nseed = 11\n[parameters]\nx = {{ dist = \"normal\", mean = {mu}, sd = {sigma} }}\n[metrics]\nnb = \"x\"\n"
+            ),
+        );
+        let r = analyse(&s, &config(&s, 200_000));
+        let truth = normal_evpi(mu, sigma);
+        assert_eq!((r.metric.as_str(), r.evpi.n), ("nb", 200_000));
+        assert_within(
+            &format!("EVPI, μ/σ = {ratio}"),
+            r.evpi.evpi.value,
+            r.evpi.evpi.se,
+            truth,
+        );
+        assert_binned_within(&format!("EVPPI(x), μ/σ = {ratio}"), &binned(&r, "x"), truth);
+        assert!((r.evpi.prob_best[1] - norm_cdf(ratio)).abs() < 4.0 * (0.25f64 / 200_000.0).sqrt());
+    }
+}
+
+#[test]
+fn a_linear_gaussian_scenario_single_and_grouped() {
+    // NB = a + b·X + c·Y: EVPPI_X = EVPI of N(E NB, (bσ_X)²), and the group
+    // {X, Y} knows everything, so its EVPPI is the EVPI.
+    let model = Linear {
+        a: 300.0,
+        b: 2.0,
+        c: -1.0,
+        x: (100.0, 400.0),
+        y: (500.0, 500.0),
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let s = load(
+        dir.path(),
+        &format!(
+            "[settings]\nseed = 12\n[parameters]\nx = {{ dist = \"normal\", mean = {}, sd = {} }}\ny = {{ dist = \"normal\", mean = {}, sd = {} }}\n[metrics]\nnb = \"{} + {} * x + {} * y\"\n",
+            model.x.0, model.x.1, model.y.0, model.y.1, model.a, model.b, model.c
+        ),
+    );
+    let mut c = config(&s, 200_000);
+    c.groups = vec![
+        GroupSpec::parse("both=x,y").unwrap(),
+        GroupSpec::parse("only_x=x").unwrap(),
+    ];
+    let r = analyse(&s, &c);
+    assert_within("EVPI", r.evpi.evpi.value, r.evpi.evpi.se, model.evpi());
+    assert_binned_within("binned EVPPI x", &binned(&r, "x"), model.evppi_x());
+    let evppi_y = normal_evpi(model.mean(), model.c.abs() * model.y.1);
+    assert_binned_within("binned EVPPI y", &binned(&r, "y"), evppi_y);
+    let both = &r.grouped[0].1;
+    assert_eq!(r.grouped[0].0.name, "both");
+    assert_within("regression EVPPI {x, y}", both.evppi.value, both.evppi.se, model.evpi());
+    let only_x = &r.grouped[1].1;
+    assert_within(
+        "regression EVPPI {x}",
+        only_x.evppi.value,
+        only_x.evppi.se,
+        model.evppi_x(),
+    );
+    assert_eq!(r.regression_rows, cradle::voi::REGRESSION_ROWS);
+}
+
+#[test]
+fn on_the_shipped_scenarios_evppi_lies_between_zero_and_evpi_and_groups_dominate() {
+    let evidence = cradle::Scenario::load(common::repo("scenarios/evidence.toml")).unwrap();
+    let mut c = config(&evidence, 1 << 17);
+    c.groups = vec![
+        GroupSpec::parse("parents=d_pmh,q_pmh,pv_pmh").unwrap(),
+        GroupSpec::parse("attachment=p0,d_att,impl").unwrap(),
+    ];
+    let r = analyse(&evidence, &c);
+    let evpi = r.evpi.evpi;
+    assert!(
+        evpi.value > 20.0 * evpi.se,
+        "the evidence decision is uncertain: {evpi:?}"
+    );
+    let uncertain = evidence.parameters.iter().filter(|p| !p.dist.is_fixed()).count();
+    assert_eq!(r.binned.len(), uncertain);
+    for (name, e) in &r.binned {
+        let (value, se) = (e.evppi.value, e.evppi.se);
+        assert!(
+            value + e.choice_bias + SE_TOLERANCE * se >= 0.0,
+            "{name}: {e:?} below 0"
+        );
+        let both = SE_TOLERANCE * se.hypot(evpi.se);
+        assert!(value <= evpi.value + both, "{name}: {value} above EVPI {}", evpi.value);
+    }
+    for (group, e) in &r.grouped {
+        assert!(e.evppi.value <= evpi.value + SE_TOLERANCE * e.evppi.se.hypot(evpi.se));
+        for member in &group.parameters {
+            let m = binned(&r, member);
+            let tolerance = SE_TOLERANCE * e.evppi.se.hypot(m.evppi.se);
+            assert!(
+                e.evppi.value + tolerance >= m.evppi.value,
+                "group {} ({}) below its member {member} ({})",
+                group.name,
+                e.evppi.value,
+                m.evppi.value
+            );
+        }
+    }
+    // The headline pays for itself in every draw: nothing could change the
+    // decision, so EVPI and every EVPPI are exactly 0.
+    let headline = cradle::Scenario::load(common::repo("scenarios/headline.toml")).unwrap();
+    let mut c = config(&headline, 50_000);
+    c.groups = vec![GroupSpec::parse("effects=delta_p,e_cd,e_care").unwrap()];
+    let r = analyse(&headline, &c);
+    assert_eq!(
+        (r.evpi.evpi.value, r.evpi.evpi.se, r.evpi.prob_best[1]),
+        (0.0, 0.0, 1.0)
+    );
+    for (name, e) in &r.binned {
+        assert_eq!((e.evppi.value, e.evppi.se), (0.0, 0.0), "{name}");
+    }
+    assert_eq!(r.grouped[0].1.evppi.value, 0.0);
+    assert!(r.evppi_rows().iter().all(|row| row.share_of_evpi.is_nan()));
+}
+
+#[test]
+fn a_constant_net_benefit_gives_zero_everywhere() {
+    let dir = tempfile::tempdir().unwrap();
+    for constant in ["2500", "-7.25", "0"] {
+        let s = load(
+            dir.path(),
+            &format!(
+                "[parameters]\nx = {{ dist = \"uniform\", min = 0, max = 1 }}\ny = {{ dist = \"lognormal\", ci90 = [1, 4] }}\n[metrics]\nnb = \"{constant} + 0 * x\"\n"
+            ),
+        );
+        let mut c = config(&s, 20_000);
+        c.groups = vec![GroupSpec::parse("xy=x,y").unwrap()];
+        c.sweep = Some(cradle::voi::SweepSpec::parse("x=0:1:0.5").unwrap());
+        let r = analyse(&s, &c);
+        assert_eq!((r.evpi.evpi.value, r.evpi.evpi.se), (0.0, 0.0), "{constant}");
+        for (name, e) in &r.binned {
+            assert_eq!((e.evppi.value, e.evppi.se, e.choice_bias), (0.0, 0.0, 0.0), "{name}");
+        }
+        assert_eq!((r.grouped[0].1.evppi.value, r.grouped[0].1.evppi.se), (0.0, 0.0));
+        assert!(r.sweep.iter().all(|row| row.evpi == 0.0));
+    }
+}
+
+#[test]
+fn a_parameter_the_metric_ignores_is_worth_nothing() {
+    // The evidence scenario plus a parameter net savings does not use (only
+    // a metric of its own does): near a toss-up
+    // (P(fund is best) ≈ 0.46), the hardest case for a binned estimate.
+    let dir = tempfile::tempdir().unwrap();
+    let parent = common::repo("scenarios/evidence.toml");
+    let text = format!(
+        "[scenario]\nextends = {:?}\n[parameters]\nunused = {{ dist = \"beta\", mean = 0.3, sd = 0.1, source = \"test\" }}\n[metrics]\nside = \"2 * unused\"\n",
+        parent.display().to_string()
+    );
+    let s = load(dir.path(), &text);
+    for (n, seed) in [(1u64 << 17, 3u64), (1 << 16, 4)] {
+        let mut c = config(&s, n);
+        c.seed = seed;
+        c.parameters = Some(vec!["unused".into(), "d_pmh".into()]);
+        c.groups = vec![GroupSpec::parse("unused=unused").unwrap()];
+        let r = analyse(&s, &c);
+        assert_binned_within(&format!("binned, n = {n}"), &binned(&r, "unused"), 0.0);
+        let g = &r.grouped[0].1.evppi;
+        assert_within(&format!("regression, n = {n}"), g.value, g.se, 0.0);
+        // …while a parameter that matters is far from 0.
+        assert!(binned(&r, "d_pmh").evppi.value > 20.0 * binned(&r, "d_pmh").evppi.se);
+    }
+}
+
+#[test]
+fn the_sweep_holds_one_parameter_on_common_random_numbers() {
+    // net savings = reach·(value per child − cost per family): sweeping the
+    // cost moves the mean by exactly reach × step, because every other
+    // parameter takes the same draws at every value.
+    let evidence = cradle::Scenario::load(common::repo("scenarios/evidence.toml")).unwrap();
+    let mut c = config(&evidence, 30_000);
+    c.sweep = Some(cradle::voi::SweepSpec::parse("cost_per_family=1500:6000:500").unwrap());
+    let r = analyse(&evidence, &c);
+    assert_eq!(r.sweep.len(), 10);
+    for w in r.sweep.windows(2) {
+        let step = w[0].mean_nb - w[1].mean_nb;
+        assert!((step - 28_800.0 * 500.0).abs() < 1e-6 * step, "{step}");
+        assert!(w[1].prob_positive <= w[0].prob_positive);
+    }
+    // At the mean cost the sweep's decision is the run's; EVPI peaks where
+    // the mean changes sign.
+    let peak = r.sweep.iter().max_by(|a, b| a.evpi.total_cmp(&b.evpi)).unwrap();
+    assert!(r.sweep.iter().any(|row| row.mean_nb < 0.0) && r.sweep[0].mean_nb > 0.0);
+    assert!(peak.mean_nb.abs() < 28_800.0 * 500.0, "{peak:?}");
+    // A fixed parameter can be swept too (the value of a QALY).
+    c.sweep = Some(cradle::voi::SweepSpec::parse("v_qaly=20000:100000:40000").unwrap());
+    let r = analyse(&evidence, &c);
+    assert!(r.sweep[0].mean_nb < r.sweep[1].mean_nb && r.sweep[1].mean_nb < r.sweep[2].mean_nb);
+}
+
+#[test]
+fn the_states_of_ranges_join_into_the_state_of_the_run() {
+    // A run cut into ranges (shards) gives the same bits as one run, and
+    // the state survives serialisation.
+    let evidence = cradle::Scenario::load(common::repo("scenarios/evidence.toml")).unwrap();
+    let model = cradle::Model::compile(&evidence);
+    let mut c = config(&evidence, 20_000);
+    c.groups = vec![GroupSpec::parse("parents=d_pmh,q_pmh").unwrap()];
+    c.sweep = Some(cradle::voi::SweepSpec::parse("impl=0.5:1:0.25").unwrap());
+    c.regression_rows = 5_000;
+    let plan = cradle::voi::VoiPlan::new(&evidence, &model, &c).unwrap();
+    let chunks = plan.chunks();
+    let one = cradle::engine::thread_pool(Some(1)).unwrap();
+    let three = cradle::engine::thread_pool(Some(3)).unwrap();
+    let whole = plan.run_range((0, chunks), &one).unwrap();
+    for cut in [1, 3, 8, chunks - 1] {
+        let mut joined = plan.run_range((0, cut), &three).unwrap();
+        let tail = plan.run_range((cut, chunks), &one).unwrap();
+        let text = toml::to_string(&tail).unwrap();
+        joined.append(toml::from_str(&text).unwrap()).unwrap();
+        assert!(joined == whole, "cut at chunk {cut}");
+    }
+    let wrong = plan.run_range((5, chunks), &one).unwrap();
+    let mut head = plan.run_range((0, 3), &one).unwrap();
+    assert!(head.append(wrong).is_err(), "ranges that do not meet");
+    let r = plan.finish(&whole).unwrap();
+    assert_eq!(r.regression_rows, 5_000);
+    assert!(plan.finish(&plan.run_range((0, 4), &one).unwrap()).is_err());
+}
+
+#[test]
+fn population_evpi_uses_the_cost_rate_or_its_base_value_when_uncertain() {
+    // Σ_{t=0}^{H−1} (1 + r)^−t cohorts: with a constant rate it is that
+    // rate's; with an uncertain rate, the rate at its base value, and a note.
+    let dir = tempfile::tempdir().unwrap();
+    let by_rate = |r: f64, h: i32| (0..h).map(|t| (1.0 + r).powi(-t)).sum::<f64>();
+    for (costs, extra, rate, uncertain) in [
+        ("0.05", "", 0.05, false),
+        (
+            "\"r\"",
+            "r = { dist = \"uniform\", min = 0.01, max = 0.07 }\n",
+            0.04,
+            true,
+        ),
+        ("\"r\"", "r = 0.02\n", 0.02, false),
+    ] {
+        let s = load(
+            dir.path(),
+            &format!(
+                "[settings]\nseed = 3\n[discounting]\ncosts = {costs}\n[parameters]\n{extra}x = {{ dist = \"normal\", mean = 0, sd = 1 }}\n[metrics]\nnb = \"x\"\n"
+            ),
+        );
+        let mut c = config(&s, 4096);
+        c.horizon = Some(7);
+        let r = analyse(&s, &c);
+        let p = r.population.as_ref().expect("a horizon gives a population EVPI");
+        let truth = by_rate(rate, 7);
+        assert!(
+            (p.cohorts - truth).abs() < 1e-12,
+            "costs = {costs}: {} vs {truth}",
+            p.cohorts
+        );
+        assert!((p.evpi.value - r.evpi.evpi.value * truth).abs() <= 1e-12 * p.evpi.value.abs());
+        assert_eq!(p.base_value_of_uncertain_rate, uncertain, "costs = {costs}");
+        let noted = r
+            .notes
+            .iter()
+            .any(|n| n.contains("the cost discount rate is uncertain"));
+        assert_eq!(noted, uncertain, "costs = {costs}: {:?}", r.notes);
+        if uncertain {
+            assert!(
+                p.schedule.contains("base value of the uncertain rate 'r'"),
+                "{}",
+                p.schedule
+            );
+        }
+    }
 }

@@ -10,6 +10,7 @@ pub mod merge;
 pub mod run;
 pub mod sensitivity;
 pub mod slurm;
+pub mod voi;
 
 use std::path::{Path, PathBuf};
 

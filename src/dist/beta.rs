@@ -6,19 +6,47 @@
 //! ν = m(1 − m)/s² − 1, α = mν, β = (1 − m)ν (Johnson, Kotz & Balakrishnan
 //! 1995, *Continuous Univariate Distributions* vol. 2, ch. 25). Draws are
 //! X/(X + Y) with X ~ Γ(α), Y ~ Γ(β) (Devroye 1986, *Non-Uniform Random
-//! Variate Generation*, §IX.4). The CDF is statrs' regularised incomplete
-//! beta; the quantile has no closed form and is read from a verified
-//! [`QuantileTable`] inside |Φ⁻¹(u)| ≤ 6, else statrs' inverse polished by
-//! Newton steps ([`polished_inverse`]).
-
-use std::sync::Arc;
+//! Variate Generation*, §IX.4); when α + β < 0.1 the two gammas can both
+//! underflow to 0 (0/0), so the ratio is formed from their logarithms,
+//! X = 1/(1 + e^(ln Y − ln X)) ([`logistic`]), with ln Γ(k) drawn as
+//! ln Γ(k + 1) + ln(U)/k (Marsaglia & Tsang 2000, §6), which never
+//! overflows: draws are then 0 or 1 exactly where the true value rounds to
+//! them. The CDF is [`BetaTails`] (the continued fraction, in logarithms);
+//! the quantile has no closed form: a verified [`QuantileTable`] of
+//! logit x inside |Φ⁻¹(u)| ≤ 6, built on first use, else the exact inverse
+//! ([`invert`]), right over all of (0, 1).
+//!
+//! Limits: [`MIN_SHAPE`] ≤ α, β ≤ [`MAX_SHAPE`] (as for the gamma: a beta
+//! with a shape above 10⁷ has an sd below 1/(2√10⁷) ≈ 1.6e-4 and is a
+//! normal or, when the other shape is small, a gamma to within its
+//! skewness; no proportion an economist estimates is that precise).
 
 use rand::Rng;
 use rand_distr::Distribution;
-use statrs::distribution::{Beta as StatBeta, ContinuousCDF};
 
-use super::{DResult, DistError, fail, positive};
-use super::{QuantileTable, polished_inverse};
+use super::gamma::{MAX_SHAPE, MIN_SHAPE};
+use super::incomplete::BetaTails;
+use super::inverse::invert;
+use super::table::{LazyTable, QuantileTable};
+use super::{DResult, DistError, fail, positive, show, uniform01};
+
+/// Below this α + β the sampler works in logarithms (see the module docs):
+/// above it, both gammas fall below 1e-300 with probability below
+/// e^(−690·0.1) ≈ 1e-30, and the plain ratio is kept (and with it every
+/// draw of the ordinary shapes).
+const LOG_SAMPLER_BELOW: f64 = 0.1;
+
+/// x = 1/(1 + e^(−y)), the inverse of y = logit x, from t = e^(−|y|)/(1 + e^(−|y|)):
+/// x = t for y < 0, which reaches the subnormal numbers instead of
+/// underflowing through 1/(1 + ∞), and x = 1 − t for y ≥ 0, which rounds
+/// to the nearest double below 1 (spaced 2^−53) rather than through 1 + t
+/// (spaced 2^−52): near 1 the plain form is off by up to two doubles.
+#[inline]
+pub(super) fn logistic(y: f64) -> f64 {
+    let e = (-y.abs()).exp();
+    let t = e * (1.0 / (1.0 + e));
+    if y >= 0.0 { 1.0 - t } else { t }
+}
 
 /// Beta(α, β) shape parameters with the gamma samplers for X/(X+Y).
 #[derive(Debug, Clone, PartialEq)]
@@ -29,28 +57,49 @@ pub struct BetaShape {
     pub beta: f64,
     gamma_a: rand_distr::Gamma<f64>,
     gamma_b: rand_distr::Gamma<f64>,
-    law: StatBeta,
-    table: Option<Arc<QuantileTable>>,
+    /// Γ(α + 1) and Γ(β + 1), for the logarithmic sampler of tiny shapes.
+    boosted: Option<(rand_distr::Gamma<f64>, rand_distr::Gamma<f64>)>,
+    law: BetaTails,
+    table: LazyTable,
 }
 
 impl BetaShape {
-    /// Beta(α, β); both positive and finite.
+    /// Beta(α, β); both in [MIN_SHAPE, MAX_SHAPE].
     pub(super) fn new(alpha: f64, beta: f64) -> DResult<BetaShape> {
         if !(alpha > 0.0 && beta > 0.0 && alpha.is_finite() && beta.is_finite()) {
             return fail(format!(
                 "alpha and beta must be positive, got alpha = {alpha}, beta = {beta}"
             ));
         }
+        for (name, value) in [("alpha", alpha), ("beta", beta)] {
+            if value > MAX_SHAPE {
+                return fail(format!(
+                    "{name} must be at most {MAX_SHAPE:e}, got {}: a beta that narrow is a normal (or, when the other shape is small, a gamma) to well within its own spread; use dist = \"normal\" or \"gamma\" with the same mean and sd",
+                    show(value)
+                ));
+            }
+            if value < MIN_SHAPE {
+                return fail(format!(
+                    "{name} must be at least {MIN_SHAPE:e}, got {}: below that, 1/{name} overflows",
+                    show(value)
+                ));
+            }
+        }
         let gamma = |shape| rand_distr::Gamma::new(shape, 1.0).map_err(|e| DistError(e.to_string()));
+        let boosted = if alpha + beta < LOG_SAMPLER_BELOW {
+            Some((gamma(alpha + 1.0)?, gamma(beta + 1.0)?))
+        } else {
+            None
+        };
         Ok(BetaShape {
             alpha,
             beta,
             gamma_a: gamma(alpha)?,
             gamma_b: gamma(beta)?,
-            law: StatBeta::new(alpha, beta).map_err(|e| DistError(e.to_string()))?,
-            table: None,
-        }
-        .with_table())
+            boosted,
+            law: BetaTails::new(alpha, beta),
+            table: LazyTable::default(),
+        })
     }
 
     /// Beta from its mean m and sd s: ν = m(1 − m)/s² − 1, α = mν, β = (1 − m)ν.
@@ -66,39 +115,69 @@ impl BetaShape {
             ));
         }
         let nu = mean * (1.0 - mean) / (sd * sd) - 1.0;
-        BetaShape::new(mean * nu, (1.0 - mean) * nu)
+        let (alpha, beta) = (mean * nu, (1.0 - mean) * nu);
+        if alpha.max(beta) > MAX_SHAPE {
+            return fail(format!(
+                "sd = {sd} is too small for a beta with mean {mean}: it gives alpha = {alpha:e} and beta = {beta:e}, and a shape above {MAX_SHAPE:e} is a normal (or a gamma) to well within its own spread; use dist = \"normal\" with this mean and sd"
+            ));
+        }
+        if alpha.min(beta) < MIN_SHAPE {
+            return fail(format!(
+                "sd = {sd} is too close to its limit √(m(1−m)) = {limit:.6} for a beta with mean {mean}: it gives alpha = {alpha:e} and beta = {beta:e}, below the smallest shape {MIN_SHAPE:e}"
+            ));
+        }
+        BetaShape::new(alpha, beta)
     }
 
-    fn with_table(mut self) -> BetaShape {
-        let d = &self.law;
-        let pdf = |x| statrs::distribution::Continuous::pdf(d, x);
-        let exact = |u| polished_inverse(&|v| d.inverse_cdf(v), &|x| d.cdf(x), &pdf, u);
-        self.table = QuantileTable::build(&exact, &pdf, self.variance().sqrt()).map(Arc::new);
-        self
-    }
-
-    /// The Beta quantile: the verified table inside |Φ⁻¹(u)| ≤ 6, else the
-    /// polished exact inverse.
+    /// The Beta quantile: the verified table (of logit x) inside
+    /// |Φ⁻¹(u)| ≤ 6, else the exact inverse.
+    #[inline]
     pub(super) fn quantile(&self, u: f64) -> f64 {
-        let d = &self.law;
-        self.table.as_ref().and_then(|t| t.quantile(u)).unwrap_or_else(|| {
-            polished_inverse(
-                &|v| d.inverse_cdf(v),
-                &|x| d.cdf(x),
-                &|x| statrs::distribution::Continuous::pdf(d, x),
-                u,
-            )
-        })
+        logistic(self.logit_quantile(self.table.get(&self.law), u))
+    }
+
+    /// The table, built on first use (None when it did not verify).
+    #[inline]
+    pub(super) fn table(&self) -> Option<&QuantileTable> {
+        self.table.get(&self.law)
+    }
+
+    /// logit of the quantile at u, from `table` where it covers u.
+    #[inline]
+    pub(super) fn logit_quantile(&self, table: Option<&QuantileTable>, u: f64) -> f64 {
+        table
+            .and_then(|t| t.at(u))
+            .unwrap_or_else(|| invert(&self.law, u, 1.0 - u))
+    }
+
+    /// [`BetaShape::quantile`] over a column of u, in place (the table looked up once).
+    pub(super) fn quantile_in_place(&self, values: &mut [f64]) {
+        let table = self.table();
+        for x in values.iter_mut() {
+            *x = logistic(self.logit_quantile(table, *x));
+        }
+    }
+
+    /// Whether the quantile table has been built (tables are built on first use).
+    pub(super) fn has_table(&self) -> bool {
+        self.table.is_built()
     }
 
     /// F(x), the regularised incomplete beta I_x(α, β), with x clamped to [0, 1].
     pub(super) fn cdf(&self, x: f64) -> f64 {
-        self.law.cdf(x.clamp(0.0, 1.0))
+        self.law.at_value(x.clamp(0.0, 1.0)).ln_lower.exp()
     }
 
-    /// Beta as a ratio of gammas: X/(X+Y), X ~ Γ(α), Y ~ Γ(β).
+    /// Beta as a ratio of gammas: X/(X+Y), X ~ Γ(α), Y ~ Γ(β); in logarithms
+    /// for tiny shapes (see the module docs).
     /// Faster than rand_distr's Beta (Cheng's algorithm) for our shapes.
     pub(super) fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+        if let Some((boost_a, boost_b)) = &self.boosted {
+            // ln Γ(k) = ln Γ(k + 1) + ln(U)/k
+            let ln_x = boost_a.sample(rng).ln() + uniform01(rng).ln() / self.alpha;
+            let ln_y = boost_b.sample(rng).ln() + uniform01(rng).ln() / self.beta;
+            return logistic(ln_x - ln_y);
+        }
         let x = self.gamma_a.sample(rng);
         let y = self.gamma_b.sample(rng);
         x / (x + y)

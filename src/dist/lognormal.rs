@@ -15,8 +15,12 @@ use rand::Rng;
 use rand_distr::{Distribution, StandardNormal};
 
 use super::truncation::{Range, conditioned_cdf, conditioned_support, truncated, within};
-use super::{DResult, fail, finite, positive};
+use super::{DResult, DistError, fail, finite, positive, show};
 use crate::special::{norm_cdf, norm_inv};
+
+/// The largest |meanlog|: e^±708 (3e307, 3.3e-308) is still a normal double,
+/// so the median (the default base value) is finite and positive.
+pub const MAX_MEANLOG: f64 = 708.0;
 
 /// Lognormal: ln X ~ N(meanlog, sdlog²), optionally truncated.
 #[derive(Debug, Clone, PartialEq)]
@@ -34,6 +38,13 @@ impl LogNormal {
     pub(super) fn new(meanlog: f64, sdlog: f64) -> DResult<LogNormal> {
         finite("meanlog", meanlog)?;
         positive("sdlog", sdlog)?;
+        if meanlog.abs() > MAX_MEANLOG {
+            return fail(format!(
+                "meanlog must lie within ±{MAX_MEANLOG}, got {}: the median e^meanlog would be {} the range of double-precision numbers (2.2e-308 to 1.8e308)",
+                show(meanlog),
+                if meanlog > 0.0 { "above" } else { "below" }
+            ));
+        }
         Ok(LogNormal {
             meanlog,
             sdlog,
@@ -48,6 +59,7 @@ impl LogNormal {
         positive("sd", sd)?;
         let var_log = (sd / mean).powi(2).ln_1p();
         LogNormal::new(mean.ln() - var_log / 2.0, var_log.sqrt())
+            .map_err(|e| DistError(format!("mean = {mean}, sd = {sd}: the implied {}", e.0)))
     }
 
     /// Lognormal from a confidence interval read off a paper: median = √(lo·hi),
@@ -58,7 +70,14 @@ impl LogNormal {
                 "interval must be [low, high] with 0 < low < high, got [{lo}, {hi}]"
             ));
         }
-        LogNormal::new((lo.ln() + hi.ln()) / 2.0, (hi / lo).ln() / (2.0 * z))
+        let ratio = hi / lo;
+        let width = if ratio.is_finite() {
+            ratio.ln()
+        } else {
+            hi.ln() - lo.ln()
+        };
+        LogNormal::new((lo.ln() + hi.ln()) / 2.0, width / (2.0 * z))
+            .map_err(|e| DistError(format!("the interval [{lo}, {hi}]: the implied {}", e.0)))
     }
 
     /// One draw: exp(μ + σZ), conditioned on the range if truncated.

@@ -18,8 +18,20 @@
 //! | `Discrete`   | `discrete.rs`   | finitely many values with weights              |
 //!
 //! `truncation.rs` holds the [`Range`] a law is conditioned on and the
-//! truncated draw; `table.rs` the verified quantile tables of the beta and
-//! gamma.
+//! truncated draw; `incomplete.rs` the CDFs of the gamma and beta (in
+//! logarithms, both tails); `inverse.rs` their exact quantile functions;
+//! `table.rs` the verified quantile tables that make those fast, built on
+//! first use.
+//!
+//! Every quantile function is right over all of (0, 1), down to the
+//! smallest u any sampler produces (the Gaussian copula of Sobol groups
+//! clamps at 2.2e-308; `uniform01` gives 2^−53, LHS (k + U)/n): in closed
+//! form for the uniform, triangular, normal, lognormal and discrete laws,
+//! and for the gamma, beta and PERT to a relative 1e-10 in whichever of u and
+//! 1 − u is smaller ([`table::TOLERANCE`]), up to the rounding of x. No valid
+//! distribution draws NaN: ranges wider than the largest double are
+//! evaluated on halved bounds, tiny beta shapes in logarithms, and shapes
+//! beyond [`gamma::MAX_SHAPE`] are rejected with the reason.
 //!
 //! Every constructor validates its parameters (`new`-style, returning
 //! `Result`), so a `Dist` that exists can be sampled without checks.
@@ -35,6 +47,8 @@ mod beta;
 mod discrete;
 mod fixed;
 mod gamma;
+mod incomplete;
+mod inverse;
 mod lognormal;
 mod normal;
 mod pert;
@@ -47,10 +61,12 @@ pub use beta::BetaShape;
 pub use discrete::Discrete;
 pub use fixed::Fixed;
 pub use gamma::Gamma;
+pub use gamma::{MAX_SHAPE, MIN_SHAPE};
 pub use lognormal::LogNormal;
 pub use normal::Normal;
+pub use pert::MAX_LAMBDA;
 pub use pert::Pert;
-pub use table::{QuantileTable, polished_inverse};
+pub use table::{QuantileTable, TOLERANCE};
 pub use triangular::Triangular;
 pub use truncation::Range;
 pub use uniform::Uniform;
@@ -104,6 +120,16 @@ pub enum Dist {
     Discrete(Discrete),
 }
 
+/// A number as a message shows it: plainly between 1e-4 and 1e15, else in
+/// exponent form (so that 1e300 is not echoed as 301 digits).
+fn show(x: f64) -> String {
+    if x == 0.0 || !x.is_finite() || (1e-4..1e15).contains(&x.abs()) {
+        format!("{x}")
+    } else {
+        format!("{x:e}")
+    }
+}
+
 fn finite(name: &str, x: f64) -> DResult<()> {
     if x.is_finite() {
         Ok(())
@@ -133,6 +159,8 @@ fn mode_inside(min: f64, mode: f64, max: f64) -> DResult<()> {
 fn positive(name: &str, x: f64) -> DResult<()> {
     if x > 0.0 && x.is_finite() {
         Ok(())
+    } else if x.is_infinite() {
+        fail(format!("{name} must be a positive finite number, got {x}"))
     } else {
         fail(format!("{name} must be positive, got {x}"))
     }
@@ -330,11 +358,26 @@ impl Dist {
             Dist::Triangular(d) => d.quantile_in_place(values),
             Dist::Normal(d) => d.quantile_in_place(values),
             Dist::LogNormal(d) => d.quantile_in_place(values),
-            Dist::Fixed(_) | Dist::Pert(_) | Dist::Beta(_) | Dist::Gamma(_) | Dist::Discrete(_) => {
+            Dist::Pert(d) => d.quantile_in_place(values),
+            Dist::Beta(d) => d.quantile_in_place(values),
+            Dist::Gamma(d) => d.quantile_in_place(values),
+            Dist::Fixed(_) | Dist::Discrete(_) => {
                 for x in values.iter_mut() {
                     *x = self.quantile(*x);
                 }
             }
+        }
+    }
+
+    /// Whether this law's quantile table has been built: tables (beta, PERT,
+    /// gamma) are built on the first quantile, so loading, `check` and Monte
+    /// Carlo sampling never build one. False for laws without a table.
+    pub fn has_quantile_table(&self) -> bool {
+        match self {
+            Dist::Pert(d) => d.shape.has_table(),
+            Dist::Beta(d) => d.has_table(),
+            Dist::Gamma(d) => d.has_table(),
+            _ => false,
         }
     }
 

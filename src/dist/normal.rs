@@ -44,7 +44,15 @@ impl Normal {
                 "interval must be [low, high] with low < high, got [{lo}, {hi}]"
             ))
         })?;
-        Normal::new((lo + hi) / 2.0, (hi - lo) / (2.0 * z))
+        // halved where lo + hi or hi − lo would overflow: the same numbers otherwise
+        let sum = lo + hi;
+        let mean = if sum.is_finite() {
+            sum / 2.0
+        } else {
+            lo / 2.0 + hi / 2.0
+        };
+        Normal::new(mean, (hi / 2.0 - lo / 2.0) / z)
+            .map_err(|e| DistError(format!("the interval [{lo}, {hi}]: the implied {}", e.0)))
     }
 
     /// One draw: mean + sd·Z, conditioned on the range if truncated.

@@ -12,6 +12,7 @@ mod samples;
 pub mod sensitivity;
 mod set;
 mod staged_file;
+pub mod voi;
 
 use std::path::PathBuf;
 

@@ -212,6 +212,8 @@ pub enum Purpose {
     Morris = 2,
     /// Iman–Conover score shuffles (index = chunk).
     ImanConover = 3,
+    /// Replicates of a value-of-information regression (index = group).
+    VoiRegression = 4,
 }
 
 /// The random stream `index` of `purpose` for a run with `seed`.

@@ -76,6 +76,14 @@ fn terms_for(inputs: usize, q: usize) -> usize {
     }
 }
 
+/// The fewest draws with finite values a regression of a group of `inputs`
+/// inputs can use with [`default_knots`]: 2 × (terms + 10) at the fewest
+/// knots it falls back to (2 per input). With this many, the fit has at
+/// least ten draws per half beyond its terms.
+pub fn min_draws(inputs: usize) -> usize {
+    2 * (terms_for(inputs.max(1), 2) + 10)
+}
+
 /// Default knots per input for a group of `inputs` inputs and n draws (see
 /// the module docs).
 pub fn default_knots(inputs: usize, n: usize) -> usize {
@@ -206,6 +214,11 @@ mod tests {
         assert_eq!(default_knots(3, 100_000), 4);
         assert_eq!(default_knots(1, 100), 5);
         assert_eq!(default_knots(3, 100), 2);
+        // 2 × (terms at 2 knots + 10): 2, 4, 8 terms; 4 inputs additive 1 + 4 + 6.
+        assert_eq!(
+            [min_draws(1), min_draws(2), min_draws(3), min_draws(4)],
+            [24, 28, 36, 42]
+        );
     }
 
     #[test]

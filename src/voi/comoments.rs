@@ -15,8 +15,10 @@
 //! its value as mean and exactly zero co-moments: a constant net benefit
 //! then gives a value of information of exactly zero.
 
+use serde::{Deserialize, Serialize};
+
 /// n, means and co-moments of a vector-valued sample.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct CoMoments {
     /// Number of rows.
     pub n: u64,

@@ -18,13 +18,15 @@
 //! draws themselves; the delta method needs only the mergeable co-moments of
 //! (max_d NB_d, NB_1 − NB_0, …), so it streams.
 
+use serde::{Deserialize, Serialize};
+
 use super::comoments::CoMoments;
 use super::{Estimate, best_option, component, increment_count, increments, option_count};
 use crate::discount::{Schedule, Years};
 
 /// Mergeable EVPI accumulator: feed it chunks of net-benefit columns, merge
 /// chunk accumulators in chunk order, then [`EvpiAccumulator::estimate`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EvpiAccumulator {
     columns: usize,
     /// Co-moments of (max_d INB_d, INB_1, …, INB_m), INB relative to option 0.

@@ -14,6 +14,12 @@
 //!   by regressing NB on them ([`regression`], Strong, Oakley & Brennan 2014).
 //! - **Given data**: the same, from a table of PSA draws made elsewhere
 //!   ([`psa_table`] reads it, [`given`] analyses it).
+//! - **The decision curve**: P(NB > 0), E(NB) and EVPI with one parameter
+//!   held at each value of a grid ([`sweep`]).
+//!
+//! [`analyse`] runs all of it for a scenario in one pass of the engine's
+//! chunk loop ([`analysis`]), through a mergeable [`VoiState`]
+//! ([`state`]); [`analyse_given`] does it for a table.
 //!
 //! ## Options
 //!
@@ -60,20 +66,30 @@
 //! # Ok::<(), cradle::Error>(())
 //! ```
 
+pub mod analysis;
 mod basis;
 pub mod binned;
 mod comoments;
 pub mod evpi;
 pub mod given;
+pub mod group;
+pub mod population;
 pub mod psa_table;
 pub mod regression;
 pub mod spline;
+pub mod state;
+pub mod sweep;
 
+pub use analysis::{REGRESSION_ROWS, VoiConfig, VoiPlan, VoiResult, analyse, analyse_given};
 pub use binned::{BinnedEstimate, BinnedEvppi, default_bins};
 pub use evpi::{EvpiAccumulator, EvpiEstimate, population_evpi};
 pub use given::{TableAnalysis, TableRequest, analyse_table};
+pub use group::GroupSpec;
+pub use population::PopulationEvpi;
 pub use psa_table::PsaTable;
-pub use regression::{Basis, RegressionConfig, RegressionEstimate, regression_evppi};
+pub use regression::{Basis, RegressionConfig, RegressionEstimate, min_draws, regression_evppi};
+pub use state::{ChunkVoi, VoiState};
+pub use sweep::{SweepSpec, fixed_scenario};
 
 use crate::discount::Years;
 use crate::special::Z95;
@@ -150,6 +166,17 @@ fn component(option: usize) -> Option<usize> {
     option.checked_sub(1)
 }
 
+/// The nearest of `candidates` to `word`, if close enough to suggest
+/// (for "did you mean" hints).
+fn nearest<'a>(word: &str, candidates: &'a [String]) -> Option<&'a str> {
+    candidates
+        .iter()
+        .map(|c| (strsim::levenshtein(word, c), c.as_str()))
+        .filter(|(d, c)| *d <= 3.max(c.len() / 3) && *d < c.len().max(word.len()))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
 /// One line of voi.csv: the value of perfect information about everything.
 #[derive(Debug, Clone, PartialEq)]
 pub struct VoiRow {
@@ -194,7 +221,7 @@ impl VoiRow {
 pub struct EvppiRow {
     /// The metric used as net benefit.
     pub metric: String,
-    /// The input, or the group's inputs joined by `+`.
+    /// The input, or the group's name.
     pub parameter_or_group: String,
     /// `binned` or `regression`.
     pub method: &'static str,
@@ -211,23 +238,29 @@ pub struct EvppiRow {
 }
 
 impl EvppiRow {
-    /// The row of a binned single-input estimate.
+    /// The row of a binned single-input estimate. Its interval is
+    /// [value − 1.96·se, value + choice_bias + 1.96·se]: the estimate errs
+    /// low by about `choice_bias` (see [`binned`]).
     pub fn binned(metric: &str, parameter: &str, estimate: &BinnedEstimate, evpi: f64) -> EvppiRow {
-        EvppiRow::of(
+        let mut row = EvppiRow::of(
             metric,
             parameter.to_string(),
             "binned",
             estimate.describe(),
             estimate.evppi,
             evpi,
-        )
+        );
+        if estimate.choice_bias.is_finite() {
+            row.evppi_high += estimate.choice_bias;
+        }
+        row
     }
 
-    /// The row of a regression estimate for a group of inputs.
-    pub fn regression(metric: &str, group: &[&str], estimate: &RegressionEstimate, evpi: f64) -> EvppiRow {
+    /// The row of a regression estimate for the group called `group`.
+    pub fn regression(metric: &str, group: &str, estimate: &RegressionEstimate, evpi: f64) -> EvppiRow {
         EvppiRow::of(
             metric,
-            group.join("+"),
+            group.to_string(),
             "regression",
             estimate.basis.to_string(),
             estimate.evppi,
@@ -249,8 +282,8 @@ impl EvppiRow {
     }
 }
 
-/// One line of voi_sweep.csv (computed in a later phase): the decision and
-/// its EVPI with one input held at a value.
+/// One line of voi_sweep.csv: the decision and its EVPI with one input held
+/// at a value (see [`sweep`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct SweepRow {
     /// The input held fixed.

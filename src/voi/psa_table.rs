@@ -12,6 +12,9 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use sha2::{Digest, Sha256};
+
+use super::nearest;
 use crate::error::{Error, Location, Result};
 
 /// At most this many bad cells are reported in one error.
@@ -24,6 +27,7 @@ pub struct PsaTable {
     names: Vec<String>,
     columns: Vec<Vec<f64>>,
     dropped: usize,
+    sha256: String,
 }
 
 fn invalid(path: &Path, line: u64, key: &str, message: String) -> Error {
@@ -37,16 +41,6 @@ fn invalid(path: &Path, line: u64, key: &str, message: String) -> Error {
     }
 }
 
-/// The nearest of `candidates` to `word`, if close enough to suggest.
-fn nearest<'a>(word: &str, candidates: &'a [String]) -> Option<&'a str> {
-    candidates
-        .iter()
-        .map(|c| (strsim::levenshtein(word, c), c.as_str()))
-        .filter(|(d, c)| *d <= 3.max(c.len() / 3) && *d < c.len().max(word.len()))
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c)
-}
-
 impl PsaTable {
     /// Read the CSV file at `path`.
     pub fn read(path: &Path) -> Result<PsaTable> {
@@ -56,8 +50,13 @@ impl PsaTable {
     }
 
     /// Read CSV from `reader`; `path` names it in messages.
-    pub fn from_reader(path: &Path, reader: impl Read) -> Result<PsaTable> {
-        let mut csv = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(reader);
+    pub fn from_reader(path: &Path, mut reader: impl Read) -> Result<PsaTable> {
+        let mut bytes = Vec::new();
+        reader
+            .read_to_end(&mut bytes)
+            .map_err(|e| Error::Config(format!("cannot read PSA table {}: {e}", path.display())))?;
+        let sha256 = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
+        let mut csv = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(&bytes[..]);
         let header = csv.headers().map_err(|e| csv_error(path, &e))?.clone();
         let names: Vec<String> = header
             .iter()
@@ -143,6 +142,7 @@ impl PsaTable {
             names,
             columns,
             dropped,
+            sha256,
         })
     }
 
@@ -159,6 +159,11 @@ impl PsaTable {
     /// Rows dropped because some value was NaN or infinite.
     pub fn dropped(&self) -> usize {
         self.dropped
+    }
+
+    /// SHA-256 of the file's bytes (hex), for manifests.
+    pub fn sha256(&self) -> &str {
+        &self.sha256
     }
 
     /// The file the table was read from.

@@ -41,7 +41,7 @@ use rand::Rng;
 use rand_distr::{Distribution, StandardNormal};
 
 use super::basis::Design;
-pub use super::basis::{Basis, default_knots};
+pub use super::basis::{Basis, default_knots, min_draws};
 use super::{Estimate, best_option, increment_count, increments};
 use crate::error::{Error, Result};
 
@@ -337,5 +337,25 @@ mod tests {
         assert!(short.unwrap_err().to_string().contains("needs at least"));
         let ragged = regression_evppi(&[&[1.0, 2.0]], &[&[1.0]], &c, &mut rng);
         assert!(ragged.unwrap_err().to_string().contains("differ in length"));
+    }
+
+    #[test]
+    fn min_draws_is_exactly_the_fewest_a_fit_accepts() {
+        // What commands check up front must agree with the fit itself, for
+        // groups of 1 to 5 inputs (tensor and additive bases).
+        let mut rng = ChaCha8Rng::seed_from_u64(2);
+        let c = RegressionConfig::default();
+        for inputs in 1..=5 {
+            let fewest = min_draws(inputs);
+            for (n, ok) in [(fewest, true), (fewest - 1, false)] {
+                let columns: Vec<Vec<f64>> = (0..inputs)
+                    .map(|j| (0..n).map(|i| ((i as f64 + 1.0) * (j as f64 + 1.7)).sin()).collect())
+                    .collect();
+                let x: Vec<&[f64]> = columns.iter().map(Vec::as_slice).collect();
+                let nb: Vec<f64> = (0..n).map(|i| i as f64 - n as f64 / 2.0).collect();
+                let fit = regression_evppi(&x, &[&nb], &c, &mut rng);
+                assert_eq!(fit.is_ok(), ok, "{inputs} inputs, {n} draws: {fit:?}");
+            }
+        }
     }
 }

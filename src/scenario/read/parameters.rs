@@ -218,13 +218,25 @@ fn read_parameter(name: &str, item: &Item) -> Result<Parameter, Error> {
         None => dist.default_base(),
     };
     let (lo, hi) = dist.support();
-    if !(lo <= base && base <= hi) {
-        let at = t.get("base").unwrap_or(item);
-        return Err(invalid(
-            at,
-            &key("base"),
-            format!("base value {base} lies outside the distribution's range [{lo}, {hi}]; give a `base` inside it"),
-        ));
+    if !(lo <= base && base <= hi && base.is_finite()) {
+        // Name `base` only if the user wrote it; otherwise the parameter and
+        // the default it implied (e.g. the mean of a normal before truncation).
+        return Err(match t.get("base") {
+            Some(at) => invalid(
+                at,
+                &key("base"),
+                format!(
+                    "base value {base} lies outside the distribution's range [{lo}, {hi}]; give a `base` inside it"
+                ),
+            ),
+            None => invalid(
+                item,
+                &prefix,
+                format!(
+                    "the default base value {base} (see the distribution table in the README) lies outside this distribution's range [{lo}, {hi}] or is not finite; add a `base` inside the range"
+                ),
+            ),
+        });
     }
     let text = |k: &str| -> Result<Option<String>, Error> { t.get(k).map(|v| string(v, &key(k))).transpose() };
     Ok(Parameter {

@@ -1,0 +1,151 @@
+//! `cradle voi SCENARIO` and `cradle voi --from-csv FILE`: the value of
+//! information of the fund-or-not decision (EVPI, EVPPI, the decision curve).
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use cradle::output::voi::{VOI_FILES, VoiRun, VoiSource, write_voi};
+use cradle::sampling::Sampler;
+use cradle::scenario::DEFAULT_SEED;
+use cradle::voi::{GroupSpec, PsaTable, SweepSpec, TableRequest, VoiConfig, VoiPlan, VoiResult, analyse_given};
+use cradle::{Error, Model};
+
+use crate::cli::VoiArgs;
+use crate::terminal;
+
+/// Run the command.
+pub fn run(args: VoiArgs) -> anyhow::Result<()> {
+    let groups: Vec<GroupSpec> = args
+        .groups
+        .iter()
+        .map(|g| GroupSpec::parse(g))
+        .collect::<Result<_, _>>()?;
+    let parameters = (!args.parameters.is_empty()).then(|| args.parameters.clone());
+    match &args.from_csv {
+        Some(table) => given(&args, table, parameters, groups),
+        None => scenario(&args, parameters, groups),
+    }
+}
+
+/// The default output directory for an input file: out/<file stem>/.
+fn out_dir(args: &VoiArgs, input: &Path) -> PathBuf {
+    args.out.clone().unwrap_or_else(|| super::default_out(input))
+}
+
+fn scenario(args: &VoiArgs, parameters: Option<Vec<String>>, groups: Vec<GroupSpec>) -> anyhow::Result<()> {
+    let path = args
+        .scenario
+        .as_ref()
+        .expect("clap asks for SCENARIO without --from-csv");
+    let scenario = super::load(path)?;
+    super::show_notes(&scenario, args.quiet);
+    let model = Model::new(&scenario)?;
+    let defaults = VoiConfig::for_scenario(&scenario);
+    let config = VoiConfig {
+        metric: args.metric.clone(),
+        parameters,
+        groups,
+        horizon: args.horizon,
+        sweep: args.sweep.as_deref().map(SweepSpec::parse).transpose()?,
+        iterations: args.iterations.unwrap_or(defaults.iterations),
+        seed: args.seed.unwrap_or(defaults.seed),
+        sampler: args.sampler.map_or(defaults.sampler, Into::into),
+        ..defaults
+    };
+    let plan = VoiPlan::new(&scenario, &model, &config)?;
+    if config.sampler == Sampler::Sobol && !config.iterations.is_power_of_two() {
+        // checked: past 2^63 there is no next power of two in u64.
+        let next = config
+            .iterations
+            .checked_next_power_of_two()
+            .map_or_else(|| "none below 2^64".to_string(), |n| n.to_string());
+        terminal::warn(&format!(
+            "{} iterations is not a power of two: Sobol points are balanced only at powers of two (next: {next})",
+            config.iterations
+        ));
+    }
+    let dir = out_dir(args, path);
+    let pool = super::pool(args.threads)?;
+    let mut set = super::open_set(&dir, &VOI_FILES)?;
+    let start = Instant::now();
+    let result = plan.analyse(&pool)?;
+    let run = VoiRun {
+        source: VoiSource::Scenario {
+            scenario: &scenario,
+            config: &config,
+        },
+        threads: pool.current_num_threads(),
+        elapsed_s: start.elapsed().as_secs_f64(),
+    };
+    write_voi(&mut set, &result, &run)?;
+    let written = set.commit()?;
+    let title = format!(
+        "{}\n{} draws, seed {}, {}, {} threads, {:.2} s",
+        scenario.name,
+        terminal::grouped(config.iterations as f64),
+        config.seed,
+        config.sampler.name(),
+        run.threads,
+        run.elapsed_s
+    );
+    show(args, &result, &title, &written, &dir)
+}
+
+fn given(args: &VoiArgs, path: &Path, parameters: Option<Vec<String>>, groups: Vec<GroupSpec>) -> anyhow::Result<()> {
+    if args.nb.is_empty() {
+        return Err(Error::Config(
+            "--from-csv needs --nb COL: the net-benefit column (one per option; one column means fund or not)".into(),
+        )
+        .into());
+    }
+    if parameters.is_none() && groups.is_empty() {
+        return Err(Error::Config(
+            "--from-csv needs --parameters P ... (the input columns to analyse) or --group NAME=P1,P2,...".into(),
+        )
+        .into());
+    }
+    let table = PsaTable::read(path)?;
+    let request = TableRequest {
+        nb: args.nb.clone(),
+        parameters: Some(parameters.unwrap_or_default()),
+        groups,
+        ..TableRequest::default()
+    };
+    request.check(&table)?;
+    let seed = args.seed.unwrap_or(DEFAULT_SEED);
+    let dir = out_dir(args, path);
+    let pool = super::pool(args.threads)?;
+    let mut set = super::open_set(&dir, &VOI_FILES)?;
+    let start = Instant::now();
+    let result = pool.install(|| analyse_given(&table, &request, seed))?;
+    let run = VoiRun {
+        source: VoiSource::Table { table: &table, seed },
+        threads: pool.current_num_threads(),
+        elapsed_s: start.elapsed().as_secs_f64(),
+    };
+    write_voi(&mut set, &result, &run)?;
+    let written = set.commit()?;
+    let title = format!(
+        "{}\n{} draws ({} dropped for nan or inf)",
+        path.display(),
+        terminal::grouped(table.rows() as f64),
+        table.dropped()
+    );
+    show(args, &result, &title, &written, &dir)
+}
+
+/// Notes, warnings and (unless quiet) the table.
+fn show(args: &VoiArgs, result: &VoiResult, title: &str, written: &[PathBuf], dir: &Path) -> anyhow::Result<()> {
+    if !args.quiet {
+        for note in &result.notes {
+            terminal::note(note);
+        }
+    }
+    for warning in &result.warnings {
+        terminal::warn(warning);
+    }
+    if !args.quiet {
+        terminal::print(&terminal::voi_table(result, title, written, dir))?;
+    }
+    Ok(())
+}
