@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use cradle::engine::{Observer, SampleBlock};
-use cradle::output::SampleWriter;
+use cradle::output::{RowSink, SampleWriter, StagedFile};
 use cradle::stats::summarise;
 use cradle::{Model, RunResult, Scenario};
 
@@ -423,17 +423,18 @@ pub fn voi_table(r: &cradle::voi::VoiResult, title: &str, written: &[std::path::
     s
 }
 
-/// Progress bar (after one second, on a terminal, unless quiet) and samples.csv.
-pub struct RunObserver {
+/// Progress bar (after one second, on a terminal, unless quiet) and samples.csv
+/// (or a shard's rows file).
+pub struct RunObserver<S: RowSink = StagedFile> {
     bar: ProgressBar,
     start: Instant,
     show: bool,
     shown: bool,
-    samples: Option<SampleWriter>,
+    samples: Option<SampleWriter<S>>,
 }
 
-impl RunObserver {
-    pub fn new(quiet: bool, samples: Option<SampleWriter>) -> RunObserver {
+impl<S: RowSink> RunObserver<S> {
+    pub fn new(quiet: bool, samples: Option<SampleWriter<S>>) -> RunObserver<S> {
         let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
         bar.set_style(
             ProgressStyle::with_template(
@@ -451,13 +452,13 @@ impl RunObserver {
     }
 
     /// Clear the bar; hand back the samples writer to commit.
-    pub fn finish(self) -> Option<SampleWriter> {
+    pub fn finish(self) -> Option<SampleWriter<S>> {
         self.bar.finish_and_clear();
         self.samples
     }
 }
 
-impl Observer for RunObserver {
+impl<S: RowSink> Observer for RunObserver<S> {
     fn progress(&mut self, done: u64, total: u64) {
         self.bar.set_length(total);
         self.bar.set_position(done);
