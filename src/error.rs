@@ -73,6 +73,18 @@ pub enum Error {
         /// The underlying I/O error.
         source: std::io::Error,
     },
+    /// A shard's state file cannot be read or is not what it should be.
+    #[error("state file {}: {message}", path.display())]
+    State {
+        /// The file.
+        path: PathBuf,
+        /// What was wrong, and what to do about it.
+        message: String,
+    },
+    /// State files that do not belong together (the message names the
+    /// files and the field).
+    #[error("{0}")]
+    Merge(String),
     /// A CSV record could not be encoded (never an I/O error: those are
     /// [`Error::Write`], see [`Error::csv`]).
     #[error("cannot encode CSV {}", path.display())]
@@ -120,6 +132,8 @@ impl Error {
             | Error::Invalid { .. }
             | Error::Config(_)
             | Error::Write { .. }
+            | Error::State { .. }
+            | Error::Merge(_)
             | Error::Locked { .. } => true,
             Error::Many(errors) => errors.iter().all(Error::is_bad_input),
             Error::Csv { .. } | Error::Figure { .. } => false,

@@ -70,6 +70,7 @@ pub mod report;
 pub mod sampling;
 pub mod scenario;
 pub mod sensitivity;
+pub mod shard;
 pub mod special;
 pub mod stats;
 pub mod voi;

@@ -140,6 +140,9 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
         iterations_cap: config.iterations,
         elapsed_s: analyses.elapsed_s[0],
         samples: false,
+        shards: 1,
+        hosts: vec![super::host()],
+        shard_elapsed_s_total: None,
     };
     report::write_report(&mut set, &page, &run_info)?;
     let written = set.commit()?;

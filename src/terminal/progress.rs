@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 
 use cradle::engine::{Observer, SampleBlock};
-use cradle::output::SampleWriter;
+use cradle::output::{RowSink, SampleWriter, StagedFile};
 
 /// A rate of iterations, rounded: "1.84M it/s", "812k it/s", "95 it/s".
 pub fn rate(per_second: f64) -> String {
@@ -114,17 +114,18 @@ impl Progress {
     }
 }
 
-/// The progress of a run (or a comparison), and samples.csv with `--samples`.
-pub struct RunObserver {
+/// The progress of a run (or a comparison), and samples.csv with
+/// `--samples` (or a shard's rows file).
+pub struct RunObserver<S: RowSink = StagedFile> {
     progress: Progress,
     stage: &'static str,
-    samples: Option<SampleWriter>,
+    samples: Option<SampleWriter<S>>,
 }
 
-impl RunObserver {
+impl<S: RowSink> RunObserver<S> {
     /// A bar for `stage` (e.g. "run"), unless `quiet`; `samples` receives
     /// every block of samples in order.
-    pub fn new(quiet: bool, stage: &'static str, samples: Option<SampleWriter>) -> RunObserver {
+    pub fn new(quiet: bool, stage: &'static str, samples: Option<SampleWriter<S>>) -> RunObserver<S> {
         RunObserver {
             progress: Progress::new(quiet),
             stage,
@@ -133,13 +134,13 @@ impl RunObserver {
     }
 
     /// Clear the bar; hand back the samples writer to commit.
-    pub fn finish(self) -> Option<SampleWriter> {
+    pub fn finish(self) -> Option<SampleWriter<S>> {
         self.progress.finish();
         self.samples
     }
 }
 
-impl Observer for RunObserver {
+impl<S: RowSink> Observer for RunObserver<S> {
     fn progress(&mut self, done: u64, total: u64) {
         self.progress.update(self.stage, Counting::Iterations, done, total);
     }
