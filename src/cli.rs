@@ -29,12 +29,58 @@ pub enum Cmd {
     Sensitivity(SensitivityArgs),
     /// Several scenarios side by side, on common random numbers.
     Compare(CompareArgs),
+    /// The whole stress test in one page: run, sensitivity, comparison;
+    /// report.html, report.md, figures/*.svg and every CSV.
+    Report(ReportArgs),
     /// Merge the state files of a sharded run or comparison into its CSV files.
     Merge(MergeArgs),
     /// Write (and with --submit, submit) a Slurm job array running a scenario in shards, and its merge job.
     Slurm(SlurmArgs),
     /// Value of information: EVPI, EVPPI per parameter and group, the decision curve.
     Voi(VoiArgs),
+}
+
+/// Arguments of `cradle report`.
+#[derive(Debug, clap::Args)]
+pub struct ReportArgs {
+    /// The scenario file (TOML).
+    pub scenario: PathBuf,
+    /// Variants to compare with the scenario, on common random numbers.
+    #[arg(long = "compare", value_name = "VARIANT.toml", num_args = 1..)]
+    pub compare: Vec<PathBuf>,
+    /// Iterations of the run and of each compared scenario (default: [settings] iterations, else 100000).
+    #[arg(short = 'n', long = "iterations", value_name = "N")]
+    pub iterations: Option<u64>,
+    /// Sobol base samples N (rounded up to a power of two; default 131072).
+    #[arg(long = "sobol-samples", value_name = "N")]
+    pub sobol_samples: Option<u64>,
+    /// PRCC iterations (default 100000).
+    #[arg(long = "prcc-iterations", value_name = "N")]
+    pub prcc_iterations: Option<u64>,
+    /// Bootstrap resamples for Sobol and Morris intervals.
+    #[arg(long, value_name = "B", default_value_t = 1000)]
+    pub bootstrap: usize,
+    /// The metric the report is about (default: the first metric with a claim).
+    #[arg(long, value_name = "M")]
+    pub metric: Option<String>,
+    /// Years of annual cohorts for the population EVPI (default 10; 0: per cohort only).
+    #[arg(long, value_name = "YEARS")]
+    pub horizon: Option<u32>,
+    /// Seed (default: [settings] seed).
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
+    /// Sampling design of the run (default: [settings] sampler, else mc).
+    #[arg(long, value_enum)]
+    pub sampler: Option<SamplerArg>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long, value_name = "T")]
+    pub threads: Option<usize>,
+    /// Output directory (default: out/<scenario file stem>/report/).
+    #[arg(short = 'o', long = "out", value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// No progress bar and no summary (errors and warnings still print).
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
 }
 
 /// `--shard`, `--shards` and `--state`: run one shard of a run or comparison.

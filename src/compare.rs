@@ -16,7 +16,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::chunk::{CHUNK_SIZE, Merge, Reduction, chunk_count, first_iteration};
-use crate::engine::{RunConfig, output_slice, run_chunks, thread_pool};
+use crate::engine::{Observer, RunConfig, output_slice, run_chunks, thread_pool};
 use crate::error::{Error, Result};
 use crate::model::{Model, Workspace};
 use crate::sampling::{Design, Sampler};
@@ -292,6 +292,38 @@ pub fn compare(models: &[(String, &Model)], cfg: &RunConfig) -> Result<Compariso
 pub fn compare_on(models: &[(String, &Model)], cfg: &RunConfig, pool: &rayon::ThreadPool) -> Result<Comparison> {
     let state = compare_range(models, cfg, (0, chunk_count(cfg.iterations)), pool)?;
     state.finish(models, cfg.seed, pool.current_num_threads())
+}
+
+/// [`compare_on`], telling `observer` how many of the `cfg.iterations`
+/// iterations (of every scenario) are done after each of about twenty
+/// ranges of chunks. The ranges' states join into exactly the state of one
+/// range over all of them ([`CompareState::append`]), so the comparison is
+/// the same, to the bit, as [`compare_on`]'s.
+pub fn compare_with(
+    models: &[(String, &Model)],
+    cfg: &RunConfig,
+    pool: &rayon::ThreadPool,
+    observer: &mut dyn Observer,
+) -> Result<Comparison> {
+    let chunks = chunk_count(cfg.iterations);
+    let step = chunks.div_ceil(20).max(1);
+    let mut state: Option<CompareState> = None;
+    let mut first = 0;
+    while first < chunks {
+        let end = (first + step).min(chunks);
+        let part = compare_range(models, cfg, (first, end), pool)?;
+        match &mut state {
+            None => state = Some(part),
+            Some(s) => s.append(part)?,
+        }
+        observer.progress(first_iteration(end).min(cfg.iterations), cfg.iterations);
+        first = end;
+    }
+    match state {
+        Some(state) => state.finish(models, cfg.seed, pool.current_num_threads()),
+        // No chunk: compare_on says why (no iterations).
+        None => compare_on(models, cfg, pool),
+    }
 }
 
 /// Run chunks `first..end` of the comparison `cfg` describes on `pool`, and

@@ -94,6 +94,15 @@ pub enum Error {
         /// The underlying CSV error.
         source: csv::Error,
     },
+    /// A report figure could not be drawn: a failure inside the drawing
+    /// library, never the user's input (from `report::figures::FigureError`).
+    #[error("cannot draw the {figure} figure: {message}")]
+    Figure {
+        /// Which figure.
+        figure: &'static str,
+        /// What the drawing library said.
+        message: String,
+    },
     /// Another process holds the lock on an output directory.
     #[error(
         "output directory {} is in use by another cradle process{}; wait for it to finish, or write elsewhere with -o DIR",
@@ -127,7 +136,7 @@ impl Error {
             | Error::Merge(_)
             | Error::Locked { .. } => true,
             Error::Many(errors) => errors.iter().all(Error::is_bad_input),
-            Error::Csv { .. } => false,
+            Error::Csv { .. } | Error::Figure { .. } => false,
         }
     }
 

@@ -30,6 +30,7 @@ fn main() -> ExitCode {
         Cmd::Compare(args) => commands::compare::run(args),
         Cmd::Merge(args) => commands::merge::run(args),
         Cmd::Slurm(args) => commands::slurm::run(args),
+        Cmd::Report(args) => commands::report::run(args),
         Cmd::Voi(args) => commands::voi::run(args),
     };
     // After a signal the handler ends the process with the signal's code;

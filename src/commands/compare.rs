@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use cradle::chunk::{CHUNK_SIZE, chunk_count};
-use cradle::compare::{Comparison, compare_on, compare_range};
+use cradle::compare::{Comparison, compare_range, compare_with};
 use cradle::engine::RunConfig;
 use cradle::output::comparison::COMPARISON_FILES;
 use cradle::output::{self, OutputSet};
@@ -46,23 +46,38 @@ pub fn run(args: CompareArgs) -> anyhow::Result<()> {
     let pool = super::pool(args.threads)?;
     let set = super::open_set(&out_dir, &COMPARISON_FILES)?;
     let start = Instant::now();
-    let comparison = compare_on(&labelled, &config, &pool)?;
-    write_and_show(set, &comparison, start, args.quiet)
+    let mut observer: terminal::RunObserver = terminal::RunObserver::new(args.quiet, "compare", None);
+    let comparison = compare_with(&labelled, &config, &pool, &mut observer);
+    observer.finish();
+    write_and_show(set, &comparison?, &scenarios, start, args.quiet)
 }
 
 /// Write compare.csv and compare_diff.csv into `set` and commit it, then
-/// (unless `quiet`) show the table, with the seconds since `start`. Shared
-/// with `cradle merge`.
-pub fn write_and_show(mut set: OutputSet, comparison: &Comparison, start: Instant, quiet: bool) -> anyhow::Result<()> {
+/// (unless `quiet`) show the table of `scenarios` (whose labels and units
+/// the metrics take), with the seconds since `start`, and the files
+/// written. Shared with `cradle merge`.
+pub fn write_and_show(
+    mut set: OutputSet,
+    comparison: &Comparison,
+    scenarios: &[Scenario],
+    start: Instant,
+    quiet: bool,
+) -> anyhow::Result<()> {
     let out_dir = set.dir().to_path_buf();
     output::comparison::write_comparison(&mut set, comparison)?;
-    set.commit()?;
+    let written = set.commit()?;
     if !quiet {
-        terminal::print(&terminal::compare_table(
-            comparison,
-            start.elapsed().as_secs_f64(),
-            &out_dir,
-        ))?;
+        // A metric's label and unit from the first scenario that has it.
+        let labels = |metric: &str| {
+            scenarios
+                .iter()
+                .find(|s| s.metric_names().iter().any(|m| m == metric))
+                .unwrap_or(&scenarios[0])
+                .metric_label(metric)
+        };
+        let mut text = terminal::compare_table(comparison, &labels, start.elapsed().as_secs_f64());
+        text.push_str(&terminal::wrote(&out_dir, &written));
+        terminal::print(&text)?;
     }
     Ok(())
 }

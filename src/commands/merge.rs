@@ -106,5 +106,5 @@ fn merge_compare(args: &MergeArgs, set: &ShardSet, scenarios: &[Scenario], start
     let state = set.compare_state(&labelled)?;
     let comparison = state.finish(&labelled, set.header().seed, set.threads() as usize)?;
     let out = super::open_set(&out_dir, &COMPARISON_FILES)?;
-    super::compare::write_and_show(out, &comparison, start, args.quiet)
+    super::compare::write_and_show(out, &comparison, scenarios, start, args.quiet)
 }

@@ -7,6 +7,7 @@
 pub mod check;
 pub mod compare;
 pub mod merge;
+pub mod report;
 pub mod run;
 pub mod sensitivity;
 pub mod slurm;

@@ -66,7 +66,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
     } else {
         None
     };
-    let mut observer = terminal::RunObserver::new(args.quiet, samples);
+    let mut observer = terminal::RunObserver::new(args.quiet, "run", samples);
     let start = Instant::now();
     let result = engine::run_on(&model, &config, &pool, &mut observer)?;
     let elapsed_s = start.elapsed().as_secs_f64();
@@ -100,7 +100,7 @@ pub fn write_and_show(
 ) -> anyhow::Result<()> {
     let out_dir = set.dir().to_path_buf();
     output::write_run(&mut set, scenario, model, result, info)?;
-    set.commit()?;
+    let written = set.commit()?;
     for warning in &result.warnings {
         terminal::warn(warning);
     }
@@ -111,7 +111,10 @@ pub fn write_and_show(
         ));
     }
     if !quiet {
-        terminal::print(&terminal::run_table(scenario, model, result, info.elapsed_s, &out_dir))?;
+        let precision = info.precision.as_ref().map(|p| (p, info.iterations_cap));
+        let mut text = terminal::run_table(scenario, model, result, info.elapsed_s, precision);
+        text.push_str(&terminal::wrote(&out_dir, &written));
+        terminal::print(&text)?;
     }
     Ok(())
 }
@@ -155,7 +158,7 @@ fn run_shard(
     } else {
         None
     };
-    let mut observer = terminal::RunObserver::new(args.quiet, samples);
+    let mut observer = terminal::RunObserver::new(args.quiet, "run", samples);
     let start = Instant::now();
     let state = engine::run_range(model, config, &design, chunks, &pool, &mut observer)?;
     let elapsed_s = start.elapsed().as_secs_f64();
