@@ -1,5 +1,6 @@
 //! Criterion benches: sampling per distribution, model evaluation per chunk,
-//! whole runs of the headline scenario, and the value of information of the
+//! the reduction (sketch adds, the Sobol bootstrap), whole runs of the
+//! headline and evidence scenarios, and the value of information of the
 //! evidence scenario. Fixed seeds, no disk I/O.
 //!
 //! Run: `cargo bench --bench engine` (CI only checks they compile:
@@ -68,40 +69,84 @@ fn dists(c: &mut Criterion) {
     group.finish();
 }
 
+fn evidence() -> Model {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/evidence.toml");
+    Model::compile(&Scenario::load(path).expect("the evidence scenario loads"))
+}
+
+/// Model evaluation and input sampling per chunk, for the headline scenario
+/// ("evaluate", "sample_inputs") and the evidence scenario (uncertain fade).
 fn model(c: &mut Criterion) {
-    let model = headline();
-    let mut ws = model.workspace(CHUNK_SIZE);
-    fill_monte_carlo(&model, &mut ws, 1, 0, CHUNK_SIZE);
     let mut group = c.benchmark_group("model");
     group.throughput(Throughput::Elements(CHUNK_SIZE as u64));
-    group.bench_function("evaluate", |b| {
-        b.iter(|| model.evaluate(black_box(&mut ws), CHUNK_SIZE))
+    for (suffix, model) in [("", headline()), ("/evidence", evidence())] {
+        let mut ws = model.workspace(CHUNK_SIZE);
+        fill_monte_carlo(&model, &mut ws, 1, 0, CHUNK_SIZE);
+        group.bench_function(format!("evaluate{suffix}"), |b| {
+            b.iter(|| model.evaluate(black_box(&mut ws), CHUNK_SIZE))
+        });
+        group.bench_function(format!("sample_inputs{suffix}"), |b| {
+            b.iter(|| fill_monte_carlo(&model, black_box(&mut ws), 1, 0, CHUNK_SIZE))
+        });
+    }
+    group.finish();
+}
+
+/// Adding a chunk of values to a quantile sketch (lognormal-like values of one
+/// sign, the common case), and the Sobol bootstrap's sums (N = 2^16 rows of
+/// 38 quantities, the headline's 18 factors, 64 resamples).
+fn reduction(c: &mut Criterion) {
+    use cradle::sensitivity::bootstrap::RowQuantities;
+    use cradle::stats::Sketch;
+    let values: Vec<f64> = (0..64 * CHUNK_SIZE)
+        .map(|i| 40_000.0 * (0.4 * cradle::special::norm_inv((i as f64 * 0.618_034).fract().max(1e-9))).exp())
+        .collect();
+    let mut group = c.benchmark_group("sketch");
+    group.throughput(Throughput::Elements(CHUNK_SIZE as u64));
+    group.bench_function("add", |b| {
+        let mut sketch = Sketch::default();
+        let mut chunk = values.chunks(CHUNK_SIZE).cycle();
+        b.iter(|| sketch.add_all(black_box(chunk.next().expect("cycles"))))
     });
-    group.bench_function("sample_inputs", |b| {
-        b.iter(|| fill_monte_carlo(&model, black_box(&mut ws), 1, 0, CHUNK_SIZE))
+    group.finish();
+    let (rows, width, resamples) = (1usize << 16, 38usize, 64usize);
+    let mut table = RowQuantities::new(width);
+    let mut row = vec![0.0; width];
+    for j in 0..rows {
+        for (p, q) in row.iter_mut().enumerate() {
+            *q = ((j * 31 + p * 17) % 101) as f64 / 101.0;
+        }
+        table.push(&row);
+    }
+    let mut group = c.benchmark_group("sobol");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements((rows * resamples) as u64));
+    group.bench_function("bootstrap", |b| {
+        b.iter(|| black_box(table.resampled_sums(resamples, 1, 0)))
     });
     group.finish();
 }
 
 fn run(c: &mut Criterion) {
-    let model = headline();
     let mut group = c.benchmark_group("engine/run");
     group.sample_size(10);
-    for draws in [100_000u64, 1_000_000] {
-        group.throughput(Throughput::Elements(draws));
-        for threads in [1usize, 2] {
-            let config = RunConfig {
-                iterations: draws,
-                seed: 20_260_209,
-                threads: Some(threads),
-                keep_samples: false,
-                ..RunConfig::default()
-            };
-            group.bench_with_input(
-                BenchmarkId::new(format!("{threads}-thread"), draws),
-                &config,
-                |b, config| b.iter(|| engine::run(&model, config, &mut Silent).expect("runs")),
-            );
+    for (name, model) in [("headline", headline()), ("evidence", evidence())] {
+        for draws in [100_000u64, 1_000_000] {
+            group.throughput(Throughput::Elements(draws));
+            for threads in [1usize, 2] {
+                let config = RunConfig {
+                    iterations: draws,
+                    seed: 20_260_209,
+                    threads: Some(threads),
+                    keep_samples: false,
+                    ..RunConfig::default()
+                };
+                group.bench_with_input(
+                    BenchmarkId::new(format!("{name}/{threads}-thread"), draws),
+                    &config,
+                    |b, config| b.iter(|| engine::run(&model, config, &mut Silent).expect("runs")),
+                );
+            }
         }
     }
     group.finish();
@@ -184,5 +229,5 @@ fn voi(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, dists, model, run, sensitivity, samplers, voi);
+criterion_group!(benches, dists, model, reduction, run, sensitivity, samplers, voi);
 criterion_main!(benches);

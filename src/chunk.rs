@@ -121,6 +121,65 @@ impl<T: Merge + Clone> Reduction<T> {
         }
     }
 
+    /// The blocks of the tree, left to right: the chunk range `first..end`
+    /// of each and its merged value.
+    pub fn blocks(&self) -> impl Iterator<Item = ((u64, u64), &T)> + '_ {
+        self.nodes.iter().map(|n| ((n.first, n.end()), &n.value))
+    }
+
+    /// Check the shape of a reduction that did not come from [`push`]
+    /// (one read from a file): blocks aligned, adjacent, and exactly the
+    /// blocks pushing the chunks of its range one by one would have left,
+    /// which are the maximal aligned blocks inside the range. A reduction of
+    /// any other shape would merge without error into different bits, so it
+    /// is refused. Returns what is wrong.
+    ///
+    /// [`push`]: Reduction::push
+    pub fn check_shape(&self) -> std::result::Result<(), String> {
+        let Some((first, end)) = self.checked_range()? else {
+            return Ok(());
+        };
+        for n in &self.nodes {
+            // The block twice as large that holds this one: had all of it
+            // been inside the range, the two halves would have been merged.
+            let parent_first = n.first & !((2u64 << n.level) - 1);
+            let parent_end = parent_first.checked_add(2u64 << n.level);
+            if n.level < 62 && parent_first >= first && parent_end.is_some_and(|e| e <= end) {
+                return Err(format!(
+                    "block {}..{} of chunks {first}..{end} should have been merged into {parent_first}..{}",
+                    n.first,
+                    n.end(),
+                    parent_first + (2u64 << n.level)
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The range after checking that every block is aligned and follows
+    /// the one before it.
+    fn checked_range(&self) -> std::result::Result<Option<(u64, u64)>, String> {
+        let mut end: Option<u64> = None;
+        for n in &self.nodes {
+            if n.level >= 62 || n.first % (1u64 << n.level) != 0 || n.first.checked_add(1u64 << n.level).is_none() {
+                return Err(format!(
+                    "block at chunk {} of level {} is not aligned",
+                    n.first, n.level
+                ));
+            }
+            if end.is_some_and(|e| e != n.first) {
+                return Err(format!(
+                    "block {}..{} does not follow the block before it (which ends at {})",
+                    n.first,
+                    n.end(),
+                    end.unwrap_or(0)
+                ));
+            }
+            end = Some(n.end());
+        }
+        Ok(self.range())
+    }
+
     /// The merged value of the whole range (`None` when empty): the maximal
     /// aligned blocks folded from the left.
     pub fn total(&self) -> Option<T> {
@@ -170,6 +229,23 @@ mod tests {
         assert_eq!(reduce(0..4).total().unwrap().0, "((0+1)+(2+3))");
         assert_eq!(reduce(0..5).total().unwrap().0, "(((0+1)+(2+3))+4)");
         assert_eq!(reduce(3..5).range(), Some((3, 5)));
+    }
+
+    #[test]
+    fn pushed_reductions_have_a_good_shape_and_others_do_not() {
+        for (a, b) in [(0u64, 13u64), (3, 5), (5, 64), (7, 7), (1, 1000)] {
+            assert_eq!(reduce(a..b).check_shape(), Ok(()), "{a}..{b}");
+        }
+        let node = |first, level| Node {
+            first,
+            level,
+            value: Shape(String::new()),
+        };
+        let bad = |nodes| Reduction { nodes }.check_shape().unwrap_err();
+        assert!(bad(vec![node(1, 1)]).contains("not aligned"));
+        assert!(bad(vec![node(0, 0), node(2, 0)]).contains("does not follow"));
+        assert!(bad(vec![node(0, 0), node(1, 0)]).contains("should have been merged"));
+        assert!(bad(vec![node(0, 70)]).contains("not aligned"));
     }
 
     #[test]

@@ -29,8 +29,136 @@ pub enum Cmd {
     Sensitivity(SensitivityArgs),
     /// Several scenarios side by side, on common random numbers.
     Compare(CompareArgs),
+    /// The whole stress test in one page: run, sensitivity, comparison;
+    /// report.html, report.md, figures/*.svg and every CSV.
+    Report(ReportArgs),
+    /// Merge the state files of a sharded run or comparison into its CSV files.
+    Merge(MergeArgs),
+    /// Write (and with --submit, submit) a Slurm job array running a scenario in shards, and its merge job.
+    Slurm(SlurmArgs),
     /// Value of information: EVPI, EVPPI per parameter and group, the decision curve.
     Voi(VoiArgs),
+}
+
+/// Arguments of `cradle report`.
+#[derive(Debug, clap::Args)]
+pub struct ReportArgs {
+    /// The scenario file (TOML).
+    pub scenario: PathBuf,
+    /// Variants to compare with the scenario, on common random numbers.
+    #[arg(long = "compare", value_name = "VARIANT.toml", num_args = 1..)]
+    pub compare: Vec<PathBuf>,
+    /// Iterations of the run and of each compared scenario (default: [settings] iterations, else 100000).
+    #[arg(short = 'n', long = "iterations", value_name = "N")]
+    pub iterations: Option<u64>,
+    /// Sobol base samples N (rounded up to a power of two; default 131072).
+    #[arg(long = "sobol-samples", value_name = "N")]
+    pub sobol_samples: Option<u64>,
+    /// PRCC iterations (default 100000).
+    #[arg(long = "prcc-iterations", value_name = "N")]
+    pub prcc_iterations: Option<u64>,
+    /// Bootstrap resamples for Sobol and Morris intervals.
+    #[arg(long, value_name = "B", default_value_t = 1000)]
+    pub bootstrap: usize,
+    /// The metric the report is about (default: the first metric with a claim).
+    #[arg(long, value_name = "M")]
+    pub metric: Option<String>,
+    /// Years of annual cohorts for the population EVPI (default 10; 0: per cohort only).
+    #[arg(long, value_name = "YEARS")]
+    pub horizon: Option<u32>,
+    /// Seed (default: [settings] seed).
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
+    /// Sampling design of the run (default: [settings] sampler, else mc).
+    #[arg(long, value_enum)]
+    pub sampler: Option<SamplerArg>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long, value_name = "T")]
+    pub threads: Option<usize>,
+    /// Output directory (default: out/<scenario file stem>/report/).
+    #[arg(short = 'o', long = "out", value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// No progress bar and no summary (errors and warnings still print).
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+/// `--shard`, `--shards` and `--state`: run one shard of a run or comparison.
+#[derive(Debug, clap::Args)]
+pub struct ShardArgs {
+    /// Run only shard I of N, numbered from 0 (0/4 … 3/4, as Slurm's array task
+    /// ids), or `auto` to read it from a Slurm job array or a Kubernetes Indexed
+    /// Job. Writes no CSV, only the state file --state, for `cradle merge`.
+    #[arg(long, value_name = "I/N|auto", requires = "state")]
+    pub shard: Option<String>,
+    /// With --shard auto: the number of shards. Required under Kubernetes (the
+    /// Job's completions); under Slurm, the array task id is then the shard
+    /// number (0 to N − 1), so a failed task can be resubmitted alone.
+    #[arg(long, value_name = "N", requires = "shard")]
+    pub shards: Option<u64>,
+    /// The state file the shard writes (with --shard).
+    #[arg(long, value_name = "FILE", requires = "shard", conflicts_with = "out")]
+    pub state: Option<PathBuf>,
+}
+
+/// Arguments of `cradle merge`.
+#[derive(Debug, clap::Args)]
+pub struct MergeArgs {
+    /// The state files of every shard (written by `run --shard` or `compare
+    /// --shard`), in any order.
+    #[arg(required = true, num_args = 1..)]
+    pub states: Vec<PathBuf>,
+    /// Output directory (default: out/<scenario file stem>/ for a run, out/compare/ for a comparison).
+    #[arg(short = 'o', long = "out", value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// The scenario file, when it is no longer where the shards read it (states
+    /// moved to another machine); it must have the SHA-256 the states recorded.
+    /// For a comparison, repeat it once per scenario, in the comparison's order.
+    #[arg(long = "scenario", value_name = "PATH")]
+    pub scenarios: Vec<PathBuf>,
+    /// No summary table.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+/// Arguments of `cradle slurm`.
+#[derive(Debug, clap::Args)]
+pub struct SlurmArgs {
+    /// The scenario file (TOML).
+    pub scenario: PathBuf,
+    /// Number of shards: the array's tasks.
+    #[arg(long, value_name = "N")]
+    pub shards: u64,
+    /// Number of iterations of the whole run (default: [settings] iterations, else 100000).
+    #[arg(short = 'n', long = "iterations", value_name = "N")]
+    pub iterations: Option<u64>,
+    /// Seed of the random streams (default: [settings] seed).
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
+    /// Sampling design (default: [settings] sampler, else mc).
+    #[arg(long, value_enum)]
+    pub sampler: Option<SamplerArg>,
+    /// Also write samples.csv.
+    #[arg(long)]
+    pub samples: bool,
+    /// Slurm partition (default: the cluster's default partition).
+    #[arg(long, value_name = "P")]
+    pub partition: Option<String>,
+    /// Time limit of each task, in Slurm's format (e.g. 1:00:00).
+    #[arg(long, value_name = "T")]
+    pub time: Option<String>,
+    /// CPUs of each task, which is also its --threads.
+    #[arg(long, value_name = "C", default_value_t = 1)]
+    pub cpus_per_task: u64,
+    /// Output directory: the CSV files, states/ and slurm/ (default: out/<scenario file stem>/).
+    #[arg(short = 'o', long = "out", value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// The cradle binary the jobs run (default: this one).
+    #[arg(long, value_name = "PATH")]
+    pub cradle: Option<PathBuf>,
+    /// Submit the array and the merge job with sbatch, and print their job ids.
+    #[arg(long)]
+    pub submit: bool,
 }
 
 /// Arguments of `cradle voi`.
@@ -102,6 +230,9 @@ pub struct CompareArgs {
     /// Output directory (default: out/compare/).
     #[arg(short = 'o', long = "out", value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Run one shard (see `cradle run --help`).
+    #[command(flatten)]
+    pub shard: ShardArgs,
     /// No table on stdout.
     #[arg(long, short = 'q')]
     pub quiet: bool,
@@ -232,6 +363,9 @@ pub struct RunArgs {
     /// The metric --precision watches (default: value_per_child, else the first metric).
     #[arg(long, value_name = "M", requires = "precision")]
     pub metric: Option<String>,
+    /// Run one shard of the run.
+    #[command(flatten)]
+    pub shard: ShardArgs,
     /// No progress bar and no summary table (errors and warnings still print).
     #[arg(long, short = 'q')]
     pub quiet: bool,

@@ -73,6 +73,18 @@ pub enum Error {
         /// The underlying I/O error.
         source: std::io::Error,
     },
+    /// A shard's state file cannot be read or is not what it should be.
+    #[error("state file {}: {message}", path.display())]
+    State {
+        /// The file.
+        path: PathBuf,
+        /// What was wrong, and what to do about it.
+        message: String,
+    },
+    /// State files that do not belong together (the message names the
+    /// files and the field).
+    #[error("{0}")]
+    Merge(String),
     /// A CSV record could not be encoded (never an I/O error: those are
     /// [`Error::Write`], see [`Error::csv`]).
     #[error("cannot encode CSV {}", path.display())]
@@ -81,6 +93,15 @@ pub enum Error {
         path: PathBuf,
         /// The underlying CSV error.
         source: csv::Error,
+    },
+    /// A report figure could not be drawn: a failure inside the drawing
+    /// library, never the user's input (from `report::figures::FigureError`).
+    #[error("cannot draw the {figure} figure: {message}")]
+    Figure {
+        /// Which figure.
+        figure: &'static str,
+        /// What the drawing library said.
+        message: String,
     },
     /// Another process holds the lock on an output directory.
     #[error(
@@ -111,9 +132,11 @@ impl Error {
             | Error::Invalid { .. }
             | Error::Config(_)
             | Error::Write { .. }
+            | Error::State { .. }
+            | Error::Merge(_)
             | Error::Locked { .. } => true,
             Error::Many(errors) => errors.iter().all(Error::is_bad_input),
-            Error::Csv { .. } => false,
+            Error::Csv { .. } | Error::Figure { .. } => false,
         }
     }
 

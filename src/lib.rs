@@ -25,6 +25,9 @@
 //!   [`output::comparison::write_comparison`];
 //! - value of information: [`voi::analyse`] (or [`voi::analyse_given`] for a
 //!   table of draws), written by [`output::voi::write_voi`].
+//! - report: [`report::analyse`] (all of the above on one pool), rendered and
+//!   written by [`report::write_report`] (report.html, report.md,
+//!   figures/*.svg and every CSV above).
 //!
 //! Each command's files are one [`output::OutputSet`]: opened and locked on
 //! the output directory before the work, committed after it, all or nothing.
@@ -67,6 +70,7 @@ pub mod report;
 pub mod sampling;
 pub mod scenario;
 pub mod sensitivity;
+pub mod shard;
 pub mod special;
 pub mod stats;
 pub mod voi;

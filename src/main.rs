@@ -28,6 +28,9 @@ fn main() -> ExitCode {
         Cmd::Run(args) => commands::run::run(args),
         Cmd::Sensitivity(args) => commands::sensitivity::run(args),
         Cmd::Compare(args) => commands::compare::run(args),
+        Cmd::Merge(args) => commands::merge::run(args),
+        Cmd::Slurm(args) => commands::slurm::run(args),
+        Cmd::Report(args) => commands::report::run(args),
         Cmd::Voi(args) => commands::voi::run(args),
     };
     // After a signal the handler ends the process with the signal's code;

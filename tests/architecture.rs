@@ -23,6 +23,7 @@ const LAYERS: &[&str] = &[
     "sensitivity",
     "compare",
     "voi",
+    "shard",
     "output",
     "report",
 ];

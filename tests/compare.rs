@@ -90,7 +90,7 @@ fn compare_cli_writes_both_files_identically_on_1_and_4_threads() {
             .arg(dir.path().join(threads))
             .assert()
             .success()
-            .stdout(predicates::str::contains("difference from first"));
+            .stdout(predicates::str::contains("difference from headline (mean, 95% CI)"));
     }
     for (file, header) in [
         (

@@ -113,13 +113,18 @@ fn link_targets(line: &str) -> Vec<String> {
 
 /// Names of Markdown files on a line: runs of path characters that end in
 /// `.md`, optionally followed by `#anchor` (`docs/evidence.md#discounting`).
+/// Markdown files that cradle writes (`cradle report`'s report.md), which
+/// the docs name without their being files of the repository.
+const WRITTEN_BY_CRADLE: [&str; 1] = ["report.md"];
+
 fn markdown_mentions(line: &str) -> Vec<String> {
     let is_path_char = |c: char| c.is_ascii_alphanumeric() || "_./#-".contains(c);
     let mut out = Vec::new();
     for token in line.split(|c: char| !is_path_char(c)) {
         let token = token.trim_end_matches('.');
         let file = token.split('#').next().unwrap_or("");
-        if file.ends_with(".md") && file.len() > 3 && !file.starts_with('/') {
+        let written = WRITTEN_BY_CRADLE.contains(&file.rsplit('/').next().unwrap_or(file));
+        if file.ends_with(".md") && file.len() > 3 && !file.starts_with('/') && !written {
             out.push(token.to_string());
         }
     }
@@ -222,6 +227,7 @@ fn a_broken_link_anchor_or_mention_is_caught() {
     let planted = root.join("docs/planted.md");
     let text = "[ok](model.md#the-causal-chain) [file](nowhere.md) [anchor](model.md#no-such-heading)\n\
                 see `../../NOTES.md` and docs/evidence.md#the-claim\n\
+                cradle report writes report.md and out/x/report.md, which are not files here\n\
                 ```\nignored.md in a code block\n```\n";
     let found = problems(&root, &planted, text);
     assert_eq!(found.len(), 3, "{found:#?}");

@@ -6,8 +6,11 @@
 
 pub mod check;
 pub mod compare;
+pub mod merge;
+pub mod report;
 pub mod run;
 pub mod sensitivity;
+pub mod slurm;
 pub mod voi;
 
 use std::path::{Path, PathBuf};
@@ -16,6 +19,9 @@ use anyhow::Context;
 
 use cradle::Scenario;
 use cradle::output::OutputSet;
+use cradle::shard::{ScenarioRecord, Shard};
+
+use crate::cli::ShardArgs;
 
 /// Load a scenario, naming the file in the error.
 pub fn load(path: &Path) -> anyhow::Result<Scenario> {
@@ -51,4 +57,63 @@ pub fn open_set(dir: &Path, names: &[&str]) -> anyhow::Result<OutputSet> {
     let set = OutputSet::open(dir, names).context("preparing the output directory")?;
     crate::interrupt::watch(&set);
     Ok(set)
+}
+
+/// The shard to run and its state file, from `--shard I/N|auto`,
+/// `--shards` and `--state` (`None` without `--shard`).
+pub fn shard_of(args: &ShardArgs) -> anyhow::Result<Option<(Shard, PathBuf)>> {
+    let (Some(spec), Some(state)) = (&args.shard, &args.state) else {
+        return Ok(None);
+    };
+    let shard = if spec == "auto" {
+        Shard::from_env(&|name| std::env::var(name).ok(), args.shards)?
+    } else {
+        if args.shards.is_some() {
+            return Err(cradle::Error::Config(format!(
+                "--shards goes with --shard auto; --shard {spec} already says how many shards there are"
+            ))
+            .into());
+        }
+        Shard::parse(spec)?
+    };
+    Ok(Some((shard, state.clone())))
+}
+
+/// This machine's host name (for run.csv's `hosts` and a state's header).
+pub fn host() -> String {
+    gethostname::gethostname().to_string_lossy().into_owned()
+}
+
+/// What a state file records of a scenario: the path as given, made
+/// absolute, the files read and their SHA-256.
+pub fn scenario_record(scenario: &Scenario) -> anyhow::Result<ScenarioRecord> {
+    let canonical = std::fs::canonicalize(&scenario.path)
+        .map_err(|source| cradle::Error::Read {
+            path: scenario.path.clone(),
+            source,
+        })
+        .context("recording the scenario's absolute path in the state")?;
+    Ok(ScenarioRecord {
+        path: scenario.path.clone(),
+        canonical,
+        files: scenario.files.clone(),
+        sha256: scenario.sha256.clone(),
+    })
+}
+
+/// The closing line of a shard: what it covered and where its state is.
+pub fn show_shard(
+    shard: Shard,
+    (first, end): (u64, u64),
+    iterations: u64,
+    elapsed_s: f64,
+    state: &Path,
+) -> anyhow::Result<()> {
+    let covered =
+        cradle::chunk::first_iteration(end).min(iterations) - cradle::chunk::first_iteration(first).min(iterations);
+    crate::terminal::print(&format!(
+        "shard {shard}: chunks {first}..{end} ({covered} of {iterations} iterations) in {elapsed_s:.1} s; wrote {}\n",
+        state.display()
+    ))?;
+    Ok(())
 }

@@ -1,11 +1,16 @@
-//! `cradle run SCENARIO`: the Monte Carlo run, its CSV files and its summary.
+//! `cradle run SCENARIO`: the Monte Carlo run, its CSV files and its
+//! summary; with `--shard I/N --state FILE`, one shard of it, written as a
+//! state file for `cradle merge`.
 
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use cradle::chunk::{CHUNK_SIZE, chunk_count};
 use cradle::engine::{self, Precision, RunConfig};
-use cradle::output::{self, RUN_FILES, RunInfo, SampleWriter};
-use cradle::sampling::Sampler;
-use cradle::{Error, Model};
+use cradle::output::{self, OutputSet, RUN_FILES, RunInfo, SampleWriter};
+use cradle::sampling::{Design, Sampler};
+use cradle::shard::{Body, Execution, Header, Kind, MAX_ITERATIONS, PendingFile, SamplesRecord, Shard, StateWriter};
+use cradle::{Error, Model, RunResult, Scenario};
 
 use crate::cli::RunArgs;
 use crate::terminal;
@@ -30,6 +35,13 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
     if config.iterations == 0 {
         return Err(Error::Config("-n/--iterations must be at least 1".into()).into());
     }
+    let shard = super::shard_of(&args.shard)?;
+    if shard.is_some() && config.precision.is_some() {
+        return Err(Error::Config(
+            "--precision cannot be combined with --shard: it stops the run on its running mean, which needs every chunk before the stopping point on one machine; give -n instead (a run of n iterations can be cut into shards)".into(),
+        )
+        .into());
+    }
     if config.sampler == Sampler::Sobol && !config.iterations.is_power_of_two() {
         // checked: past 2^63 there is no next power of two in u64 (the
         // sampler then refuses the run: it has 2^32 points).
@@ -42,6 +54,9 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
             config.iterations,
         ));
     }
+    if let Some((shard, state)) = shard {
+        return run_shard(&args, &scenario, &model, &config, shard, &state);
+    }
     let out_dir = args.out.clone().unwrap_or_else(|| super::default_out(&args.scenario));
     let pool = super::pool(args.threads)?;
     let mut set = super::open_set(&out_dir, &RUN_FILES)?;
@@ -51,7 +66,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
     } else {
         None
     };
-    let mut observer = terminal::RunObserver::new(args.quiet, samples);
+    let mut observer = terminal::RunObserver::new(args.quiet, "run", samples);
     let start = Instant::now();
     let result = engine::run_on(&model, &config, &pool, &mut observer)?;
     let elapsed_s = start.elapsed().as_secs_f64();
@@ -64,9 +79,28 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
         iterations_cap: config.iterations,
         elapsed_s,
         samples: args.samples,
+        shards: 1,
+        hosts: vec![super::host()],
+        shard_elapsed_s_total: None,
     };
-    output::write_run(&mut set, &scenario, &model, &result, &info)?;
-    set.commit()?;
+    write_and_show(set, &scenario, &model, &result, &info, args.quiet)
+}
+
+/// Write the run's CSV files into `set` (which may already hold
+/// samples.csv) and commit it, then show the run's warnings and (unless
+/// `quiet`) its summary table. Shared with `cradle merge`, so that a merge
+/// writes exactly what a run writes, the same way.
+pub fn write_and_show(
+    mut set: OutputSet,
+    scenario: &Scenario,
+    model: &Model,
+    result: &RunResult,
+    info: &RunInfo,
+    quiet: bool,
+) -> anyhow::Result<()> {
+    let out_dir = set.dir().to_path_buf();
+    output::write_run(&mut set, scenario, model, result, info)?;
+    let written = set.commit()?;
     for warning in &result.warnings {
         terminal::warn(warning);
     }
@@ -76,8 +110,95 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
             result.nonfinite_iterations, result.iterations
         ));
     }
+    if !quiet {
+        let precision = info.precision.as_ref().map(|p| (p, info.iterations_cap));
+        let mut text = terminal::run_table(scenario, model, result, info.elapsed_s, precision);
+        text.push_str(&terminal::wrote(&out_dir, &written));
+        terminal::print(&text)?;
+    }
+    Ok(())
+}
+
+/// A shard's rows file with `--samples`: beside its state, `FILE.samples.csv`.
+pub fn samples_path(state: &Path) -> PathBuf {
+    let mut name = state.file_name().unwrap_or_default().to_os_string();
+    name.push(".samples.csv");
+    state.with_file_name(name)
+}
+
+/// Run shard `shard` of the run `config` describes and write its state to
+/// `state_path` (and, with `--samples`, its rows beside it). No CSV.
+fn run_shard(
+    args: &RunArgs,
+    scenario: &Scenario,
+    model: &Model,
+    config: &RunConfig,
+    shard: Shard,
+    state_path: &Path,
+) -> anyhow::Result<()> {
+    if config.iterations > MAX_ITERATIONS {
+        return Err(Error::Config(format!(
+            "a sharded run has at most 2^62 iterations, not {}",
+            config.iterations
+        ))
+        .into());
+    }
+    let record = super::scenario_record(scenario)?;
+    let design = Design::new(config.sampler, model, config.iterations, config.seed)?;
+    let chunks = shard.chunks(chunk_count(config.iterations));
+    let pool = super::pool(args.threads)?;
+    // Everything is checked: from here on the shard writes (its state, and
+    // its rows beside it), each file appearing only when complete.
+    let writer = StateWriter::create(state_path)?;
+    let samples = if args.samples {
+        Some(SampleWriter::for_shard(
+            PendingFile::create(&samples_path(state_path))?,
+            model,
+        )?)
+    } else {
+        None
+    };
+    let mut observer = terminal::RunObserver::new(args.quiet, "run", samples);
+    let start = Instant::now();
+    let state = engine::run_range(model, config, &design, chunks, &pool, &mut observer)?;
+    let elapsed_s = start.elapsed().as_secs_f64();
+    let mut rows = observer.finish().map(SampleWriter::into_file);
+    let samples = match &mut rows {
+        Some(rows) => {
+            let file = rows
+                .path()
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned();
+            Some(SamplesRecord {
+                file,
+                bytes: rows.written()?,
+            })
+        }
+        None => None,
+    };
+    let header = Header {
+        kind: Kind::Run,
+        cradle_version: env!("CARGO_PKG_VERSION").into(),
+        scenarios: vec![record],
+        seed: config.seed,
+        sampler: config.sampler.name().into(),
+        iterations: config.iterations,
+        chunk_size: CHUNK_SIZE as u64,
+        shard: shard.index(),
+        shards: shard.count(),
+        chunks,
+        samples,
+        execution: Execution {
+            host: super::host(),
+            threads: pool.current_num_threads() as u64,
+            elapsed_s,
+        },
+    };
+    writer.commit(&header, &Body::Run(state), rows)?;
     if !args.quiet {
-        terminal::print(&terminal::run_table(&scenario, &model, &result, elapsed_s, &out_dir))?;
+        super::show_shard(shard, chunks, config.iterations, elapsed_s, state_path)?;
     }
     Ok(())
 }

@@ -27,6 +27,18 @@ fn parse_range(text: &str) -> Result<(f64, f64), Error> {
     Ok((lo, hi))
 }
 
+/// A method's name on the progress bar.
+pub fn method_name(method: sensitivity::Method) -> &'static str {
+    match method {
+        sensitivity::Method::Tornado => "tornado",
+        sensitivity::Method::Threshold => "switching values",
+        sensitivity::Method::Sobol => "Sobol indices",
+        sensitivity::Method::Prcc => "PRCC",
+        sensitivity::Method::Morris => "Morris",
+        sensitivity::Method::All => "sensitivity",
+    }
+}
+
 /// Run the command.
 pub fn run(args: SensitivityArgs) -> anyhow::Result<()> {
     let scenario = super::load(&args.scenario)?;
@@ -43,11 +55,23 @@ pub fn run(args: SensitivityArgs) -> anyhow::Result<()> {
         trajectories: args.trajectories,
         levels: args.levels,
     };
+    // Every size is checked before the output directory is touched.
+    config.validate(&model)?;
     let pool = super::pool(args.threads)?;
     let out_dir = args.out.clone().unwrap_or_else(|| super::default_out(&args.scenario));
     let mut set = super::open_set(&out_dir, &SENSITIVITY_FILES)?;
     let start = Instant::now();
-    let result = sensitivity::analyse(&scenario, &model, &config, &pool)?;
+    let mut progress = terminal::Progress::new(args.quiet);
+    let result = sensitivity::analyse_with(&scenario, &model, &config, &pool, &mut |method, done, total| {
+        let counting = if method == sensitivity::Method::Prcc {
+            terminal::progress::Counting::Iterations
+        } else {
+            terminal::progress::Counting::Steps
+        };
+        progress.update(method_name(method), counting, done, total);
+    });
+    progress.finish();
+    let result = result?;
     if !args.quiet {
         for note in &result.notes {
             terminal::note(note);
@@ -59,8 +83,9 @@ pub fn run(args: SensitivityArgs) -> anyhow::Result<()> {
     write_sensitivity(&mut set, &scenario, &config, &result, start.elapsed().as_secs_f64())?;
     let written = set.commit()?;
     if !args.quiet {
-        let lines: String = written.iter().map(|p| format!("wrote {}\n", p.display())).collect();
-        terminal::print(&lines)?;
+        let mut text = terminal::sensitivity::tables(&scenario, &result, config.range);
+        text.push_str(&terminal::wrote(&out_dir, &written));
+        terminal::print(&text)?;
     }
     Ok(())
 }

@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use cradle::output::voi::{VOI_FILES, VoiRun, VoiSource, write_voi};
 use cradle::sampling::Sampler;
-use cradle::scenario::DEFAULT_SEED;
+use cradle::scenario::{DEFAULT_SEED, MetricLabel};
 use cradle::voi::{GroupSpec, PsaTable, SweepSpec, TableRequest, VoiConfig, VoiPlan, VoiResult, analyse_given};
 use cradle::{Error, Model};
 
@@ -88,7 +88,8 @@ fn scenario(args: &VoiArgs, parameters: Option<Vec<String>>, groups: Vec<GroupSp
         run.threads,
         run.elapsed_s
     );
-    show(args, &result, &title, &written, &dir)
+    let label = scenario.metric_label(&result.metric);
+    show(args, &result, &label, &title, &written, &dir)
 }
 
 fn given(args: &VoiArgs, path: &Path, parameters: Option<Vec<String>>, groups: Vec<GroupSpec>) -> anyhow::Result<()> {
@@ -131,11 +132,19 @@ fn given(args: &VoiArgs, path: &Path, parameters: Option<Vec<String>>, groups: V
         terminal::grouped(table.rows() as f64),
         table.dropped()
     );
-    show(args, &result, &title, &written, &dir)
+    let label = MetricLabel::plain(&result.metric);
+    show(args, &result, &label, &title, &written, &dir)
 }
 
 /// Notes, warnings and (unless quiet) the table.
-fn show(args: &VoiArgs, result: &VoiResult, title: &str, written: &[PathBuf], dir: &Path) -> anyhow::Result<()> {
+fn show(
+    args: &VoiArgs,
+    result: &VoiResult,
+    label: &MetricLabel,
+    title: &str,
+    written: &[PathBuf],
+    dir: &Path,
+) -> anyhow::Result<()> {
     if !args.quiet {
         for note in &result.notes {
             terminal::note(note);
@@ -145,7 +154,7 @@ fn show(args: &VoiArgs, result: &VoiResult, title: &str, written: &[PathBuf], di
         terminal::warn(warning);
     }
     if !args.quiet {
-        terminal::print(&terminal::voi_table(result, title, written, dir))?;
+        terminal::print(&terminal::voi_table(result, label, title, written, dir))?;
     }
     Ok(())
 }

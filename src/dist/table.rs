@@ -65,7 +65,7 @@ pub struct QuantileTable {
 
 impl QuantileTable {
     /// Build and verify a table for `law`, or None when no grid up to
-    /// [`MAX_NODES`] passes.
+    /// `MAX_NODES` passes.
     pub fn build(law: &impl Transformed) -> Option<QuantileTable> {
         let mut nodes = FIRST_NODES;
         while nodes <= MAX_NODES {

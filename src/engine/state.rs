@@ -19,7 +19,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{AchievedCorrelation, Checkpoint, RunResult};
-use crate::chunk::{CHUNK_SIZE, Merge, Reduction};
+use crate::chunk::{CHUNK_SIZE, Merge, Reduction, chunk_count, first_iteration};
 use crate::error::{Error, Result};
 use crate::model::Model;
 use crate::sampling::{Design, Sampler};
@@ -213,6 +213,121 @@ impl RunState {
         Ok(())
     }
 
+    /// Check a state that did not come from [`run_range`](super::run_range)
+    /// in this process (one read from a file) against the run it claims to
+    /// be part of: `model`'s outputs, `n_correlated` correlated inputs, and
+    /// the chunks `first..end` its file says it covers. Everything that
+    /// [`RunState::append`] and [`RunState::finish`] rely on is checked, and
+    /// every count is checked against the iterations of its chunks, so a
+    /// state that passes merges without panicking. Returns what is wrong.
+    pub fn check(
+        &self,
+        model: &Model,
+        n_correlated: usize,
+        (first, end): (u64, u64),
+    ) -> std::result::Result<(), String> {
+        let n_outputs = model.outputs.len();
+        if self.n_metrics != model.n_metrics || self.sketches.len() != n_outputs {
+            return Err(format!(
+                "it has {} outputs ({} metrics), the model {n_outputs} ({} metrics)",
+                self.sketches.len(),
+                self.n_metrics,
+                model.n_metrics
+            ));
+        }
+        if self.correlated.len() != n_correlated {
+            return Err(format!(
+                "it has {} correlated inputs, the model {n_correlated}",
+                self.correlated.len()
+            ));
+        }
+        if first > end || end > chunk_count(self.iterations) {
+            return Err(format!(
+                "chunks {first}..{end} are not chunks of a run of {} iterations",
+                self.iterations
+            ));
+        }
+        let iterations_in = |a: u64, b: u64| first_iteration(b).min(self.iterations) - first_iteration(a);
+        check_moments(&self.moments, n_outputs, (first, end), &iterations_in).map_err(|e| format!("moments: {e}"))?;
+        let finite: Vec<u64> = match self.total() {
+            Some(total) => total.outputs.iter().map(|m| m.n).collect(),
+            None => vec![0; n_outputs],
+        };
+        for (i, (sketch, n)) in self.sketches.iter().zip(&finite).enumerate() {
+            check_sketch(sketch, *n).map_err(|e| format!("sketch of {}: {e}", model.outputs[i].name))?;
+        }
+        if self.nonfinite_iterations > iterations_in(first, end) {
+            return Err(format!(
+                "{} non-finite iterations in {} iterations",
+                self.nonfinite_iterations,
+                iterations_in(first, end)
+            ));
+        }
+        let spearman_end = end.min(SPEARMAN_CHUNKS).max(first);
+        let expected = iterations_in(first, spearman_end);
+        if let Some(column) = self.correlated.iter().find(|c| c.len() as u64 != expected) {
+            return Err(format!(
+                "a correlated input has {} values where chunks {first}..{spearman_end} hold {expected}",
+                column.len()
+            ));
+        }
+        let mut last = first_iteration(first);
+        for checkpoint in &self.checkpoints {
+            let at = match (checkpoint, first) {
+                (CheckpointState::Done(rows), 0) => {
+                    let at = rows.first().map_or(0, |r| r.n);
+                    let good = rows.len() == self.n_metrics
+                        && rows.iter().enumerate().all(|(m, r)| r.metric == m && r.n == at);
+                    if !good {
+                        return Err("a convergence checkpoint does not have one row per metric".into());
+                    }
+                    at
+                }
+                (
+                    CheckpointState::Partial {
+                        iterations,
+                        moments,
+                        sketches,
+                    },
+                    1..,
+                ) => {
+                    let Some((from, to)) = moments.range() else {
+                        return Err("an empty convergence checkpoint".into());
+                    };
+                    if from != first || to > end || *iterations != first_iteration(to).min(self.iterations) {
+                        return Err(format!(
+                            "a convergence checkpoint covers chunks {from}..{to} of {first}..{end}"
+                        ));
+                    }
+                    check_moments(moments, n_outputs, (from, to), &iterations_in)
+                        .map_err(|e| format!("convergence checkpoint: {e}"))?;
+                    let total = moments.total().expect("not empty");
+                    if sketches.len() != self.n_metrics {
+                        return Err("a convergence checkpoint does not have one sketch per metric".into());
+                    }
+                    for (sketch, m) in sketches.iter().zip(&total.outputs) {
+                        check_sketch(sketch, m.n).map_err(|e| format!("convergence checkpoint: {e}"))?;
+                    }
+                    *iterations
+                }
+                _ => {
+                    return Err(format!(
+                        "a convergence checkpoint is {} although the state starts at chunk {first}",
+                        if first == 0 { "partial" } else { "complete" }
+                    ));
+                }
+            };
+            if at <= last || at > first_iteration(end).min(self.iterations) {
+                return Err(format!("a convergence checkpoint at {at} iterations is out of order"));
+            }
+            last = at;
+        }
+        if self.converged_at.is_some() {
+            return Err("it records a precision target, which a shard cannot have".into());
+        }
+        Ok(())
+    }
+
     /// The result of a complete run (chunk 0 up to the end, or to where the
     /// precision target stopped it).
     pub fn finish(self, model: &Model, design: &Design, seed: u64, threads: usize) -> Result<RunResult> {
@@ -306,6 +421,52 @@ fn statistics_warnings(model: &Model, outputs: &[OutputStats]) -> Vec<String> {
         }
     }
     warnings
+}
+
+/// Check a reduction read from a file: its shape, its range, one moment per
+/// output in each block, and each output's finite and non-finite values
+/// adding up to the iterations of the block.
+fn check_moments(
+    moments: &Reduction<ChunkStats>,
+    n_outputs: usize,
+    (first, end): (u64, u64),
+    iterations_in: &dyn Fn(u64, u64) -> u64,
+) -> std::result::Result<(), String> {
+    moments.check_shape()?;
+    let range = moments.range();
+    if range != Some((first, end)).filter(|_| first < end) {
+        return Err(format!("they cover chunks {range:?}, not {first}..{end}"));
+    }
+    for ((a, b), block) in moments.blocks() {
+        if block.outputs.len() != n_outputs {
+            return Err(format!(
+                "chunks {a}..{b} have {} outputs, not {n_outputs}",
+                block.outputs.len()
+            ));
+        }
+        let expected = iterations_in(a, b);
+        if let Some(m) = block
+            .outputs
+            .iter()
+            .find(|m| m.n.checked_add(m.nonfinite) != Some(expected))
+        {
+            return Err(format!(
+                "chunks {a}..{b} count {} finite and {} non-finite values, not {expected} in all",
+                m.n, m.nonfinite
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Check a sketch read from a file, and that it holds the `n` finite values
+/// its moments count.
+fn check_sketch(sketch: &Sketch, n: u64) -> std::result::Result<(), String> {
+    sketch.check()?;
+    if sketch.count() != n {
+        return Err(format!("it holds {} values, its moments count {n}", sketch.count()));
+    }
+    Ok(())
 }
 
 /// The convergence rows after `iterations` iterations: one per metric.

@@ -6,7 +6,9 @@
 //! opened.
 //!
 //! Format: one step a line, `drop NAME` (remove `DIR/NAME` if it is a file)
-//! or `put NAME` (move `STAGING/NAME` over `DIR/NAME`, unless already moved).
+//! or `put NAME` (move `STAGING/NAME` over `DIR/NAME`, unless already moved,
+//! creating `NAME`'s folder first when it has one). A NAME is a file name or
+//! a relative path of plain names (`figures/tornado.svg`); never `..`.
 
 use std::fs::File;
 use std::io::Write;
@@ -71,8 +73,8 @@ impl Journal {
         let mut steps = Vec::new();
         for line in text.lines() {
             let step = match line.split_once(' ') {
-                Some(("drop", name)) if is_plain_name(name) => Step::Drop(name.to_string()),
-                Some(("put", name)) if is_plain_name(name) => Step::Put(name.to_string()),
+                Some(("drop", name)) if is_set_name(name) => Step::Drop(name.to_string()),
+                Some(("put", name)) if is_set_name(name) => Step::Put(name.to_string()),
                 _ => {
                     return Err(Error::Write {
                         path,
@@ -103,6 +105,14 @@ impl Journal {
                     let from = staging.join(name);
                     if std::fs::symlink_metadata(&from).is_ok() {
                         let target = dir.join(name);
+                        if let Some(folder) = target.parent()
+                            && folder != dir
+                        {
+                            std::fs::create_dir_all(folder).map_err(|source| Error::Write {
+                                path: folder.to_path_buf(),
+                                source,
+                            })?;
+                        }
                         std::fs::rename(&from, &target).map_err(|source| Error::Write { path: target, source })?;
                     }
                 }
@@ -116,6 +126,13 @@ impl Journal {
 /// A file name with no directory part and no line break.
 fn is_plain_name(name: &str) -> bool {
     !name.is_empty() && name != "." && name != ".." && !name.contains(['/', '\\', '\n', '\r'])
+}
+
+/// A name an output set may hold: a plain file name, or plain names joined
+/// by `/` (a file in a folder of the output directory, e.g.
+/// `figures/tornado.svg`); nothing absolute, no `..`.
+pub fn is_set_name(name: &str) -> bool {
+    name.split('/').all(is_plain_name)
 }
 
 fn remove_file_if_present(path: &Path) -> Result<()> {
@@ -178,5 +195,28 @@ mod tests {
         assert_eq!(Journal::read(dir.path()).unwrap(), None);
         std::fs::write(dir.path().join(JOURNAL_FILE), "put ../escape\n").unwrap();
         assert!(Journal::read(dir.path()).is_err());
+        for bad in ["/etc/passwd", "figures/../../x", "figures//x", "figures/", "a\\b"] {
+            std::fs::write(dir.path().join(JOURNAL_FILE), format!("put {bad}\n")).unwrap();
+            assert!(Journal::read(dir.path()).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_name_in_a_folder_lands_in_it_and_the_folder_is_made() {
+        let dir = tempfile::tempdir().unwrap();
+        let staging = dir.path().join("stage");
+        std::fs::create_dir_all(staging.join("figures")).unwrap();
+        std::fs::write(staging.join("figures/a.svg"), "new").unwrap();
+        let journal = Journal {
+            steps: vec![Step::Drop("figures/gone.svg".into()), Step::Put("figures/a.svg".into())],
+        };
+        journal.write(&staging).unwrap();
+        assert_eq!(Journal::read(&staging).unwrap(), Some(journal.clone()));
+        journal.apply(dir.path(), &staging).unwrap();
+        journal.apply(dir.path(), &staging).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("figures/a.svg")).unwrap(),
+            "new"
+        );
     }
 }

@@ -19,8 +19,8 @@ use std::path::PathBuf;
 use serde::{Serialize, Serializer};
 
 pub use lock::LOCK_FILE;
-pub use run_files::{RUN_FILES, RunInfo, write_run};
-pub use samples::SampleWriter;
+pub use run_files::{HISTOGRAM_BINS, RUN_FILES, RunInfo, write_run};
+pub use samples::{RowSink, SampleWriter};
 pub use set::{AbandonHandle, OutputSet, STAGING_PREFIX};
 pub use staged_file::StagedFile;
 

@@ -30,6 +30,13 @@ pub struct RunInfo {
     pub precision: Option<crate::engine::Precision>,
     /// Iterations asked for (the cap with a stopping rule).
     pub iterations_cap: u64,
+    /// Shards the run was cut into (1 for a run in one piece).
+    pub shards: u64,
+    /// Host names it ran on (each once, in shard order).
+    pub hosts: Vec<String>,
+    /// For merged shards: the seconds the shards took, added up
+    /// (`elapsed_s` is then the merge's own time).
+    pub shard_elapsed_s_total: Option<f64>,
 }
 
 #[derive(Serialize, Default)]
@@ -226,6 +233,8 @@ pub fn write_run(
         ("threads", result.threads.to_string()),
         ("version", env!("CARGO_PKG_VERSION").to_string()),
         ("elapsed_s", format!("{:.3}", info.elapsed_s)),
+        ("shards", info.shards.to_string()),
+        ("hosts", info.hosts.join(";")),
         ("nonfinite", result.nonfinite_iterations.to_string()),
         ("chunk_size", CHUNK_SIZE.to_string()),
         ("sketch_relative_accuracy", sketch_accuracy(metric_stats).to_string()),
@@ -235,6 +244,9 @@ pub fn write_run(
         rows.push(("price_year", y.to_string()));
     }
     let mut extra: Vec<(String, String)> = Vec::new();
+    if let Some(total) = info.shard_elapsed_s_total {
+        extra.push(("shard_elapsed_s_total".into(), format!("{total:.3}")));
+    }
     if let Some(p) = &info.precision {
         extra.push(("precision".into(), p.relative.to_string()));
         extra.push(("precision_metric".into(), model.outputs[p.metric].name.clone()));

@@ -3,7 +3,10 @@
 //!
 //! Each command owns a fixed list of file names (`run`: summary.csv …
 //! samples.csv; `sensitivity`: tornado.csv … sensitivity_run.csv; `compare`:
-//! compare.csv, compare_diff.csv). Committing a set replaces exactly those
+//! compare.csv, compare_diff.csv; `report`: all of those, report.md,
+//! report.html and figures/*.svg). A name is a file in the output directory
+//! or in a folder of it (`figures/tornado.svg`): the folder is made when the
+//! first of its files lands. Committing a set replaces exactly those
 //! names: the files written this time land, the command's other names are
 //! removed (so no samples.csv from an earlier seed survives beside a run
 //! made without `--samples`), and every other file in the directory,
@@ -32,7 +35,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use super::journal::{Journal, Step};
+use super::journal::{Journal, Step, is_set_name};
 use super::lock::{DirLock, LOCK_FILE};
 use super::staged_file::StagedFile;
 use crate::error::{Error, Result};
@@ -206,6 +209,7 @@ impl OutputSet {
 
     /// Start writing `name` (one of the set's names, each at most once).
     pub fn create(&mut self, name: &str) -> Result<StagedFile> {
+        assert!(is_set_name(name), "{name} is not a file name or a relative path");
         assert!(
             self.names.iter().any(|n| n == name),
             "{name} is not one of this set's files {:?}",
@@ -258,6 +262,19 @@ impl OutputSet {
                             "a directory is in the way of this file; move it elsewhere",
                         ),
                     });
+                }
+                // Likewise a file where a folder of the set should be.
+                for folder in Path::new(name).ancestors().skip(1) {
+                    let folder = self.dir.join(folder);
+                    if folder != self.dir && std::fs::symlink_metadata(&folder).is_ok_and(|m| !m.is_dir()) {
+                        return Err(Error::Write {
+                            path: folder,
+                            source: std::io::Error::new(
+                                std::io::ErrorKind::NotADirectory,
+                                "a file is in the way of this folder; move it elsewhere",
+                            ),
+                        });
+                    }
                 }
             }
             journal.write(&shared.staging)?;
@@ -517,6 +534,55 @@ mod tests {
             assert_eq!(read(dir.path(), "b.csv"), "new b");
             assert_eq!(read(dir.path(), "manifest.csv"), "new");
         }
+    }
+
+    const FOLDERED: [&str; 4] = ["a.csv", "figures/x.svg", "figures/y.svg", "manifest.csv"];
+
+    #[test]
+    fn names_in_a_folder_land_with_the_rest_or_not_at_all() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut set = OutputSet::open(dir.path(), &FOLDERED).unwrap();
+        write(&mut set, "figures/x.svg", "x0");
+        drop(set);
+        assert!(listing(dir.path()).is_empty(), "an abandoned set makes no folder");
+
+        let mut set = OutputSet::open(dir.path(), &FOLDERED).unwrap();
+        write(&mut set, "a.csv", "a1");
+        write(&mut set, "figures/x.svg", "x1");
+        write(&mut set, "figures/y.svg", "y1");
+        write(&mut set, "manifest.csv", "m1");
+        assert!(!dir.path().join("figures").exists(), "nothing lands before commit");
+        let paths = set.commit().unwrap();
+        assert_eq!(paths[1], dir.path().join("figures/x.svg"));
+        assert_eq!(listing(dir.path()), ["a.csv", "figures", "manifest.csv"]);
+        assert_eq!(read(dir.path(), "figures/y.svg"), "y1");
+
+        // Four steps: drop a.csv, drop figures/y.svg, put figures/x.svg and
+        // manifest.csv; a crash after any of them is finished by the next open.
+        for cut in 0..4 {
+            let mut set = OutputSet::open(dir.path(), &FOLDERED).unwrap();
+            write(&mut set, "figures/x.svg", &format!("x{}", cut + 2));
+            write(&mut set, "manifest.csv", &format!("m{}", cut + 2));
+            set.commit_steps(cut).unwrap();
+            drop(OutputSet::open(dir.path(), &FOLDERED).unwrap());
+            assert_eq!(listing(dir.path()), ["figures", "manifest.csv"], "cut {cut}");
+            assert_eq!(listing(&dir.path().join("figures")), ["x.svg"], "cut {cut}");
+            assert_eq!(read(dir.path(), "figures/x.svg"), format!("x{}", cut + 2));
+        }
+    }
+
+    #[test]
+    fn a_file_in_the_way_of_a_folder_fails_before_anything_moves() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.csv"), "old a").unwrap();
+        std::fs::write(dir.path().join("figures"), "a file").unwrap();
+        let mut set = OutputSet::open(dir.path(), &FOLDERED).unwrap();
+        write(&mut set, "a.csv", "new a");
+        write(&mut set, "figures/x.svg", "x");
+        let err = set.commit().unwrap_err();
+        assert!(err.is_bad_input());
+        assert!(err.to_string().contains("figures"), "{err}");
+        assert_eq!(read(dir.path(), "a.csv"), "old a");
     }
 
     #[test]

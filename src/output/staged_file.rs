@@ -20,10 +20,18 @@ impl StagedFile {
     /// Create `staging/name`; `target` is where it will land (and the path
     /// errors name: the user knows the file by its final name).
     pub(super) fn create(staging: &Path, name: &str, target: PathBuf) -> Result<StagedFile> {
-        let file = File::create(staging.join(name)).map_err(|source| Error::Write {
+        let error = |source| Error::Write {
             path: target.clone(),
             source,
-        })?;
+        };
+        let path = staging.join(name);
+        // A name in a folder (`figures/tornado.svg`) is staged in that folder.
+        if let Some(folder) = path.parent()
+            && folder != staging
+        {
+            std::fs::create_dir_all(folder).map_err(error)?;
+        }
+        let file = File::create(&path).map_err(error)?;
         Ok(StagedFile {
             name: name.to_string(),
             target,

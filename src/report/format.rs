@@ -240,23 +240,34 @@ pub fn probability(p: f64) -> String {
 }
 
 /// The ordinal of a percentile given as a probability: 0.025 -> "2.5th",
-/// 0.01 -> "1st", 0.5 -> "50th", 0.995 -> "99.5th".
+/// 0.01 -> "1st", 0.5 -> "50th", 0.995 -> "99.5th", 0.4303 -> "43rd" (the
+/// suffix follows the number as printed, at three significant figures).
 pub fn percentile_name(p: f64) -> String {
-    let v = p * 100.0;
-    let text = number(v);
-    let rounded = v.round();
-    let suffix = if (v - rounded).abs() > 1e-9 {
-        "th"
-    } else {
-        match (rounded as i64 % 100, rounded as i64 % 10) {
+    let text = number(p * 100.0);
+    let suffix = match text.parse::<i64>() {
+        Ok(n) => match (n % 100, n % 10) {
             (11..=13, _) => "th",
             (_, 1) => "st",
             (_, 2) => "nd",
             (_, 3) => "rd",
             _ => "th",
-        }
+        },
+        Err(_) => "th",
     };
     format!("{text}{suffix}")
+}
+
+/// Where a value lies in its distribution, as a reader wants it: the whole
+/// percentile between the 1st and the 99th (0.491 -> "49th", 0.4303 ->
+/// "43rd"), three significant figures in the tails (0.0004 -> "0.04th",
+/// 0.9975 -> "99.8th").
+pub fn percentile_rounded(p: f64) -> String {
+    let v = p * 100.0;
+    if (1.0..=99.0).contains(&v) {
+        percentile_name(v.round() / 100.0)
+    } else {
+        percentile_name(p)
+    }
 }
 
 /// `text` cut to at most `max_chars` characters, the last one an ellipsis when cut.
@@ -427,6 +438,14 @@ mod tests {
         assert_eq!(percentile_name(0.11), "11th");
         assert_eq!(percentile_name(0.5), "50th");
         assert_eq!(percentile_name(0.995), "99.5th");
+        // The suffix follows the number as printed (this was "43th").
+        assert_eq!(percentile_name(0.430_01), "43rd");
+        assert_eq!(percentile_name(0.491), "49.1th");
+        assert_eq!(percentile_rounded(0.491), "49th");
+        assert_eq!(percentile_rounded(0.4303), "43rd");
+        assert_eq!(percentile_rounded(0.0004), "0.04th");
+        assert_eq!(percentile_rounded(0.9975), "99.8th");
+        assert_eq!(percentile_rounded(0.012), "1st");
     }
 
     #[test]

@@ -52,6 +52,10 @@ pub struct Scenario {
     pub programme: Option<Programme>,
     /// `[metrics]`, in evaluation (dependency) order.
     pub metrics: Vec<Formula>,
+    /// How each `[metrics]` entry is named and measured for people (its
+    /// `label` and `unit`, or its name and no unit), in file order. See
+    /// [`Scenario::metric_label`], which covers the built-in metrics too.
+    pub metric_labels: Vec<MetricLabel>,
     /// `[claim]`: published figures, by metric.
     pub claims: Vec<Claim>,
     /// `[[group]]`: parameters analysed as one factor by Sobol indices.
@@ -277,6 +281,44 @@ pub struct Claim {
     pub at: Location,
 }
 
+/// How a metric is named and measured for a reader: terminal tables, figure
+/// axes and the report use it; CSV files keep the metric's name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MetricLabel {
+    /// The metric's name in expressions and CSV files.
+    pub metric: String,
+    /// Its name for people, e.g. "Value per child".
+    pub label: String,
+    /// Its unit: "£" for money (written £38,700), empty for a plain number,
+    /// anything else written after the number ("3.2 QALYs").
+    pub unit: String,
+}
+
+impl MetricLabel {
+    /// A metric known only by its name: labelled with it, no unit.
+    pub fn plain(metric: &str) -> MetricLabel {
+        MetricLabel {
+            metric: metric.to_string(),
+            label: metric.to_string(),
+            unit: String::new(),
+        }
+    }
+
+    /// Whether the metric is a sum of money (unit "£").
+    pub fn is_money(&self) -> bool {
+        self.unit == "£"
+    }
+}
+
+/// Labels and units of the built-in metrics, in [`BUILTIN_METRICS`] order.
+pub const BUILTIN_LABELS: [(&str, &str, &str); 5] = [
+    ("value_per_child", "Value per child", "£"),
+    ("gross_savings", "Gross savings (annual cohort)", "£"),
+    ("programme_cost", "Programme cost", "£"),
+    ("net_savings", "Net savings", "£"),
+    ("benefit_cost_ratio", "Benefit-cost ratio", ""),
+];
+
 /// The model outputs every scenario with a `[programme]` has, in order.
 pub const BUILTIN_METRICS: [&str; 5] = [
     "value_per_child",
@@ -327,6 +369,33 @@ impl Scenario {
     /// The published value for `metric`, if `[claim]` names one.
     pub fn claim(&self, metric: &str) -> Option<f64> {
         self.claims.iter().find(|c| c.metric == metric).map(|c| c.value)
+    }
+
+    /// How the output `name` is named and measured for people: a `[metrics]`
+    /// entry's own `label`/`unit`, a built-in metric's ([`BUILTIN_LABELS`]),
+    /// a domain's contribution (its name, in £), or else the name itself with
+    /// no unit.
+    pub fn metric_label(&self, name: &str) -> MetricLabel {
+        if let Some(l) = self.metric_labels.iter().find(|l| l.metric == name) {
+            return l.clone();
+        }
+        if let Some((metric, label, unit)) = BUILTIN_LABELS.iter().find(|(m, _, _)| *m == name)
+            && self.programme.is_some()
+        {
+            return MetricLabel {
+                metric: metric.to_string(),
+                label: label.to_string(),
+                unit: unit.to_string(),
+            };
+        }
+        if self.domains.iter().any(|d| d.name == name) {
+            return MetricLabel {
+                metric: name.to_string(),
+                label: name.to_string(),
+                unit: "£".to_string(),
+            };
+        }
+        MetricLabel::plain(name)
     }
 
     /// The parameter called `name`.

@@ -186,6 +186,22 @@ pub fn analyse(
     config: &SensitivityConfig,
     pool: &rayon::ThreadPool,
 ) -> Result<SensitivityResult> {
+    analyse_with(scenario, model, config, pool, &mut |_, _, _| {})
+}
+
+/// [`analyse`], calling `progress(method, done, total)` as each method
+/// advances: tornado, switching values and Morris once at their start and
+/// once at their end (they take milliseconds); Sobol after each evaluated
+/// matrix and each metric's bootstrap (`sobol::progress_steps`); PRCC in
+/// iterations of its sample. The callback runs on the calling thread; the
+/// library prints nothing.
+pub fn analyse_with(
+    scenario: &Scenario,
+    model: &Model,
+    config: &SensitivityConfig,
+    pool: &rayon::ThreadPool,
+    progress: &mut (dyn FnMut(Method, u64, u64) + Send),
+) -> Result<SensitivityResult> {
     let sobol_n = config.validate(model)?;
     let names = if config.metrics.is_empty() {
         vec![default_metric(model)]
@@ -211,11 +227,15 @@ pub fn analyse(
         );
     }
     if method.includes(Method::Tornado) {
+        progress(Method::Tornado, 0, 1);
         result.tornado = Some(tornado::tornado(model, &metrics, config.range));
+        progress(Method::Tornado, 1, 1);
     }
     if method.includes(Method::Threshold) {
+        progress(Method::Threshold, 0, 1);
         let targets = threshold::default_targets(model, &metrics);
         result.threshold = Some(threshold::threshold(model, &targets));
+        progress(Method::Threshold, 1, 1);
     }
     if let Some(n) = sobol_n {
         let requested = config.samples.unwrap_or(DEFAULT_SOBOL_SAMPLES);
@@ -249,7 +269,11 @@ pub fn analyse(
                 ));
             }
         }
-        let found = pool.install(|| sobol::sobol(model, &factors, &metrics, &sobol_config))?;
+        let found = pool.install(|| {
+            sobol::sobol_with(model, &factors, &metrics, &sobol_config, &mut |done, total| {
+                progress(Method::Sobol, done, total)
+            })
+        })?;
         result
             .warnings
             .extend(found.warnings.iter().map(|w| format!("Sobol: {w}")));
@@ -271,7 +295,9 @@ pub fn analyse(
                 10 * k
             ));
         }
-        let (rows, dropped) = prcc::prcc_on(model, &metrics, n, config.seed, pool)?;
+        let (rows, dropped) = prcc::prcc_with(model, &metrics, n, config.seed, pool, &mut |done, total| {
+            progress(Method::Prcc, done, total)
+        })?;
         for (metric, count) in &dropped {
             if *count > 0 {
                 result.warnings.push(format!(
@@ -290,7 +316,9 @@ pub fn analyse(
             seed: config.seed,
             bootstrap: config.bootstrap,
         };
+        progress(Method::Morris, 0, 1);
         result.morris = Some(pool.install(|| morris::morris(model, &single_factors(model), &metrics, &morris_config))?);
+        progress(Method::Morris, 1, 1);
     }
     Ok(result)
 }

@@ -29,7 +29,7 @@ use crate::model::Model;
 use crate::scenario::Scenario;
 pub use analysis::{
     DEFAULT_PRCC_ITERATIONS, DEFAULT_SOBOL_SAMPLES, MAX_PRCC_ITERATIONS, Method, SensitivityConfig, SensitivityResult,
-    analyse,
+    analyse, analyse_with,
 };
 
 /// The most bootstrap resamples accepted (`--bootstrap`). Percentile

@@ -179,12 +179,17 @@ pub fn prcc_from_samples(metric: &str, inputs: &[(String, Vec<f64>)], output: &[
         .collect())
 }
 
-/// Keeps every sample of a run in memory.
-struct Collector {
+/// Keeps every sample of a run in memory, and passes progress on.
+struct Collector<'p> {
     columns: Vec<Vec<f64>>,
+    progress: &'p mut dyn FnMut(u64, u64),
 }
 
-impl Observer for Collector {
+impl Observer for Collector<'_> {
+    fn progress(&mut self, done: u64, total: u64) {
+        (self.progress)(done, total);
+    }
+
     fn samples(&mut self, block: &SampleBlock) -> Result<()> {
         if self.columns.is_empty() {
             self.columns = vec![Vec::new(); block.columns.len()];
@@ -220,6 +225,19 @@ pub fn prcc_on(
     seed: u64,
     pool: &rayon::ThreadPool,
 ) -> Result<(Vec<PrccRow>, Dropped)> {
+    prcc_with(model, metrics, n, seed, pool, &mut |_, _| {})
+}
+
+/// [`prcc_on`], calling `progress(done, total)` in iterations of the
+/// Monte Carlo sample as the engine reports them (nothing is printed).
+pub fn prcc_with(
+    model: &Model,
+    metrics: &[usize],
+    n: u64,
+    seed: u64,
+    pool: &rayon::ThreadPool,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<(Vec<PrccRow>, Dropped)> {
     let k = model.inputs.iter().filter(|input| !input.dist.is_fixed()).count();
     if n < min_iterations(k) {
         return Err(Error::Config(format!(
@@ -233,7 +251,10 @@ pub fn prcc_on(
         keep_samples: true,
         ..RunConfig::default()
     };
-    let mut collector = Collector { columns: Vec::new() };
+    let mut collector = Collector {
+        columns: Vec::new(),
+        progress,
+    };
     engine::run_on(model, &config, pool, &mut collector)?;
     let n_inputs = model.inputs.len();
     let mut rows = Vec::new();

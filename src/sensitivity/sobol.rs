@@ -393,6 +393,25 @@ impl Quantities {
 
 /// Run a Sobol analysis of `metrics` (indices into `Model::outputs`).
 pub fn sobol(model: &Model, factors: &[Factor], metrics: &[usize], config: &SobolConfig) -> Result<SobolResult> {
+    sobol_with(model, factors, metrics, config, &mut |_, _| {})
+}
+
+/// The steps [`sobol_with`] reports: one per evaluated matrix (A, B, then
+/// each A_B^i and B_A^i), then one per metric's estimates and bootstrap.
+pub fn progress_steps(factors: usize, metrics: usize, second_order: bool) -> u64 {
+    let matrices = 2 + factors * if second_order { 2 } else { 1 };
+    (matrices + metrics) as u64
+}
+
+/// [`sobol`], calling `progress(done, total)` after each of its
+/// [`progress_steps`] (on the calling thread; nothing is printed).
+pub fn sobol_with(
+    model: &Model,
+    factors: &[Factor],
+    metrics: &[usize],
+    config: &SobolConfig,
+    progress: &mut (dyn FnMut(u64, u64) + Send),
+) -> Result<SobolResult> {
     let uncertain: Vec<usize> = factors.iter().flat_map(|f| f.inputs.iter().copied()).collect();
     let k = uncertain.len();
     if k == 0 {
@@ -462,20 +481,28 @@ pub fn sobol(model: &Model, factors: &[Factor], metrics: &[usize], config: &Sobo
         }
         cols
     };
-    let f_a = evaluate_columns(model, &a_cols, metrics);
-    let f_b = evaluate_columns(model, &b_cols, metrics);
-    let f_ab: Vec<Vec<Vec<f64>>> = factors
-        .iter()
-        .map(|f| evaluate_columns(model, &mix(&a_cols, &b_cols, f), metrics))
-        .collect();
-    let f_ba: Vec<Vec<Vec<f64>>> = if config.second_order {
-        factors
-            .iter()
-            .map(|f| evaluate_columns(model, &mix(&b_cols, &a_cols, f), metrics))
-            .collect()
-    } else {
-        Vec::new()
+    let total = progress_steps(factors.len(), metrics.len(), config.second_order);
+    let mut done = 0;
+    let mut step = |progress: &mut (dyn FnMut(u64, u64) + Send)| {
+        done += 1;
+        progress(done, total);
     };
+    let f_a = evaluate_columns(model, &a_cols, metrics);
+    step(progress);
+    let f_b = evaluate_columns(model, &b_cols, metrics);
+    step(progress);
+    let mut f_ab: Vec<Vec<Vec<f64>>> = Vec::with_capacity(factors.len());
+    for f in factors {
+        f_ab.push(evaluate_columns(model, &mix(&a_cols, &b_cols, f), metrics));
+        step(progress);
+    }
+    let mut f_ba: Vec<Vec<Vec<f64>>> = Vec::new();
+    if config.second_order {
+        for f in factors {
+            f_ba.push(evaluate_columns(model, &mix(&b_cols, &a_cols, f), metrics));
+            step(progress);
+        }
+    }
     let evaluated_blocks = 2 + factors.len() * if config.second_order { 2 } else { 1 };
 
     let mut result = SobolResult {
@@ -547,6 +574,7 @@ pub fn sobol(model: &Model, factors: &[Factor], metrics: &[usize], config: &Sobo
                 s2: interval(point.s2[p], &|b| b.s2[p]),
             });
         }
+        step(progress);
     }
     Ok(result)
 }

@@ -89,7 +89,7 @@ impl Moments {
     /// Moments of a slice (one chunk), skipping non-finite values. Two
     /// passes, mean then Σ(x − mean)², which is as accurate as Welford's
     /// update for a slice and needs no division per value. Each pass keeps
-    /// [`LANES`] partial sums (values i, i + LANES, …), added pairwise at
+    /// `LANES` partial sums (values i, i + LANES, …), added pairwise at
     /// the end: independent additions the compiler turns into vector
     /// instructions, and a smaller rounding error than one running sum.
     pub fn of(values: &[f64], claim: Option<f64>) -> Moments {

@@ -161,6 +161,43 @@ impl Store {
         (bound(last << self.level), bound((last + 1) << self.level))
     }
 
+    /// Check the invariants of a store that did not come from this code
+    /// (one read from a file), so that merging it can neither index out of
+    /// bounds nor overflow; returns the sum of its counts.
+    fn check(&self) -> std::result::Result<u64, String> {
+        if self.counts.is_empty() {
+            return Ok(0);
+        }
+        // Fine keys are the top 64 − SHIFT bits of a non-negative double.
+        let key_limit = 1i64 << (64 - SHIFT);
+        if !(0 <= self.min_key && self.min_key <= self.max_key && self.max_key < key_limit) {
+            return Err(format!("keys {}..={} out of range", self.min_key, self.max_key));
+        }
+        if self.level > 63 - SHIFT || self.level < level_for(self.min_key, self.max_key) {
+            return Err(format!(
+                "level {} does not fit keys {}..={}",
+                self.level, self.min_key, self.max_key
+            ));
+        }
+        let (first, last) = (self.min_key >> self.level, self.max_key >> self.level);
+        let len = self.counts.len() as i64;
+        if self.offset > first || self.offset + len <= last {
+            return Err(format!(
+                "{len} buckets from {} do not hold buckets {first}..={last}",
+                self.offset
+            ));
+        }
+        let mut total: u64 = 0;
+        for (i, &c) in self.counts.iter().enumerate() {
+            let bucket = self.offset + i as i64;
+            if c > 0 && !(first..=last).contains(&bucket) {
+                return Err(format!("a count in bucket {bucket}, outside {first}..={last}"));
+            }
+            total = total.checked_add(c).ok_or("counts overflow")?;
+        }
+        Ok(total)
+    }
+
     /// (lower bound, upper bound, count) of each non-empty bucket, ascending.
     fn buckets(&self) -> impl DoubleEndedIterator<Item = (f64, f64, u64)> + '_ {
         self.counts.iter().enumerate().filter(|(_, c)| **c > 0).map(|(i, c)| {
@@ -292,6 +329,29 @@ impl Sketch {
         self.max = self.max.max(other.max);
     }
 
+    /// Check the invariants of a sketch that did not come from this code
+    /// (one read from a state file): each store's buckets hold its keys,
+    /// and the counts add up to [`Sketch::count`]. Returns what is wrong.
+    pub fn check(&self) -> std::result::Result<(), String> {
+        let positive = self.positive.check().map_err(|e| format!("positive values: {e}"))?;
+        let negative = self.negative.check().map_err(|e| format!("negative values: {e}"))?;
+        let total = [positive, negative, self.zero]
+            .iter()
+            .try_fold(0u64, |a, &b| a.checked_add(b))
+            .ok_or("counts overflow")?;
+        if total != self.count {
+            return Err(format!(
+                "its buckets hold {total} values but its count is {}",
+                self.count
+            ));
+        }
+        // (Written so that a NaN bound fails too.)
+        if self.count > 0 && self.min.partial_cmp(&self.max).is_none_or(|o| o.is_gt()) {
+            return Err(format!("min {} above max {}", self.min, self.max));
+        }
+        Ok(())
+    }
+
     /// Number of values.
     pub fn count(&self) -> u64 {
         self.count
@@ -418,6 +478,21 @@ mod tests {
             assert!((m - x).abs() <= RELATIVE_ACCURACY * x, "x={x} midpoint={m}");
         }
         assert!(fine_key(1.0) < fine_key(1.0 + 2e-4) && fine_key(0.999) < fine_key(1.0));
+    }
+
+    #[test]
+    fn sketches_built_here_pass_their_check_and_broken_ones_fail() {
+        let mut s = sketch_of(&[1.0, -2.0, 0.0, 3.5e10, 1e-300]);
+        assert_eq!(s.check(), Ok(()));
+        assert_eq!(Sketch::default().check(), Ok(()));
+        s.count += 1;
+        assert!(s.check().unwrap_err().contains("count"));
+        s.count -= 1;
+        s.positive.offset += 1;
+        assert!(s.check().unwrap_err().contains("positive"));
+        s.positive.offset -= 1;
+        s.negative.max_key = i64::MAX;
+        assert!(s.check().unwrap_err().contains("negative"));
     }
 
     #[test]

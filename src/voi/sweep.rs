@@ -1,6 +1,6 @@
 //! The decision curve (`--sweep PARAM=LO:HI:STEP`): one parameter held at
 //! each value of a grid in turn, the others keeping their distributions,
-//! and at each value P(NB > 0), E[NB] and EVPI. It is the fund-or-not form of
+//! and at each value P(NB > 0), E\[NB\] and EVPI. It is the fund-or-not form of
 //! the cost-effectiveness acceptability curve and of the EVPI curve that
 //! BCEA and the voi R package draw against the willingness to pay.
 //!

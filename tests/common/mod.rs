@@ -36,3 +36,54 @@ pub fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
     std::fs::write(&path, text).unwrap();
     path
 }
+
+/// run.csv keys that describe how a run was executed, not what it computed.
+pub const EXECUTION_KEYS: &[&str] = &["elapsed_s", "threads", "shards", "hosts", "shard_elapsed_s_total"];
+
+/// run.csv without its execution keys.
+pub fn run_csv_without_execution(dir: &Path) -> String {
+    let text = std::fs::read_to_string(dir.join("run.csv")).unwrap();
+    text.lines()
+        .filter(|line| !EXECUTION_KEYS.iter().any(|k| line.starts_with(&format!("{k},"))))
+        .map(|line| format!("{line}\n"))
+        .collect()
+}
+
+/// Assert that `merged` holds the same files as `single`, byte for byte,
+/// except run.csv, which must be the same apart from the execution keys.
+pub fn assert_same_outputs(single: &Path, merged: &Path) {
+    let names = |dir: &Path| {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".csv"))
+            .collect();
+        names.sort();
+        names
+    };
+    let files = names(single);
+    assert!(!files.is_empty(), "no CSV in {}", single.display());
+    assert_eq!(files, names(merged), "{} and {}", single.display(), merged.display());
+    for name in files {
+        if name == "run.csv" {
+            assert_eq!(
+                run_csv_without_execution(single),
+                run_csv_without_execution(merged),
+                "run.csv of {} and {}",
+                single.display(),
+                merged.display()
+            );
+            continue;
+        }
+        let (a, b) = (
+            std::fs::read(single.join(&name)).unwrap(),
+            std::fs::read(merged.join(&name)).unwrap(),
+        );
+        assert!(
+            a == b,
+            "{name} differs between {} and {}",
+            single.display(),
+            merged.display()
+        );
+    }
+}

@@ -47,6 +47,7 @@ mod text;
 mod tornado;
 mod voi;
 
+pub(crate) use accessibility::escape;
 pub use breakdown::{Breakdown, DomainValue, draw_breakdown};
 pub use cdf::{Cdf, draw_cdf};
 pub use convergence::{Convergence, draw_convergence_mean, draw_convergence_percentiles};
@@ -71,4 +72,12 @@ pub enum FigureError {
         /// What plotters said.
         message: String,
     },
+}
+
+impl From<FigureError> for crate::Error {
+    fn from(e: FigureError) -> crate::Error {
+        match e {
+            FigureError::Draw { figure, message } => crate::Error::Figure { figure, message },
+        }
+    }
 }

@@ -29,7 +29,7 @@ use crate::error::{Error, Location};
 
 use correlations::{combine_correlations, read_correlations, read_groups};
 use domains::{read_domains, read_programme};
-use metrics::{read_claims, read_formulas};
+use metrics::{read_claims, read_formulas, read_metrics};
 use parameters::read_parameters;
 pub use settings::SCHEDULES;
 use settings::{read_discounting, read_header, read_settings};
@@ -107,6 +107,7 @@ pub fn read(doc: &Table, path: &Path) -> Result<Scenario, Error> {
         domains: Vec::new(),
         programme: None,
         metrics: Vec::new(),
+        metric_labels: Vec::new(),
         claims: Vec::new(),
         groups: Vec::new(),
         correlation: None,
@@ -121,7 +122,7 @@ pub fn read(doc: &Table, path: &Path) -> Result<Scenario, Error> {
             "discounting" => read_discounting(item, &mut scenario.discounting, &mut problems),
             "parameters" => read_parameters(item, &mut scenario.parameters, &mut problems),
             "derived" => scenario.derived = read_formulas(item, "derived", &mut problems),
-            "metrics" => scenario.metrics = read_formulas(item, "metrics", &mut problems),
+            "metrics" => (scenario.metrics, scenario.metric_labels) = read_metrics(item, &mut problems),
             "domain" => read_domains(item, &mut scenario.domains, &mut problems),
             "programme" => scenario.programme = read_programme(item, &mut problems),
             "claim" => read_claims(item, &mut scenario.claims, &mut problems),
