@@ -1,12 +1,14 @@
 //! A discrete law: finitely many values v_i with weights w_i, normalised to
 //! probabilities p_i = w_i/Σw.
 //!
-//! F(x) = Σ_{v_i ≤ x} p_i. The quantile is the generalised inverse
-//! Q(u) = v_i for the first i with C_i > u, C_i = p_1 + … + p_i the
-//! cumulative probabilities in the order given (the last set to exactly 1),
-//! found by binary search (Devroye 1986, *Non-Uniform Random Variate
-//! Generation*, §III.2); draws are Q(U). E[X^k] = Σ p_i·v_i^k. The base value
-//! is the most likely value (the first one on ties).
+//! F(x) = Σ_{v_i ≤ x} p_i. The values are kept in increasing order (each
+//! with its weight), whatever order they were written in, so that the
+//! quantile is the generalised inverse of F, and monotone: Q(u) = v_i for
+//! the first i with C_i > u, C_i = p_1 + … + p_i the cumulative
+//! probabilities (the last set to exactly 1), found by binary search
+//! (Devroye 1986, *Non-Uniform Random Variate Generation*, §III.2); draws
+//! are Q(U). E[X^k] = Σ p_i·v_i^k. The base value is the most likely value
+//! (the smallest one on ties).
 
 use rand::Rng;
 
@@ -15,7 +17,7 @@ use super::{DResult, fail, finite, uniform01};
 /// A finite set of values with weights.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Discrete {
-    /// The values.
+    /// The values, in increasing order.
     pub values: Vec<f64>,
     /// Normalised weights.
     pub probs: Vec<f64>,
@@ -42,6 +44,12 @@ impl Discrete {
         if weights.iter().any(|w| !(w.is_finite() && *w >= 0.0)) {
             return fail("weights must be finite and non-negative");
         }
+        // In increasing order of value, so that Q is monotone (tornado
+        // percentiles, LHS strata, rank correlations and the Sobol and
+        // Morris designs all read Q(u) as the u-th smallest value).
+        let mut pairs: Vec<(f64, f64)> = values.into_iter().zip(weights).collect();
+        pairs.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let (values, weights): (Vec<f64>, Vec<f64>) = pairs.into_iter().unzip();
         let total: f64 = weights.iter().sum();
         if total <= 0.0 {
             return fail("weights must sum to a positive number");
@@ -85,7 +93,7 @@ impl Discrete {
         values.iter().zip(probs).map(|(v, p)| v.powi(k) * p).sum()
     }
 
-    /// The base value is the most likely value (the first on ties).
+    /// The base value is the most likely value (the smallest on ties).
     pub(super) fn default_base(&self) -> f64 {
         let Discrete { values, probs, .. } = self;
         let mut best = 0;
@@ -118,6 +126,17 @@ mod tests {
                 .contains("positive")
         );
         assert!(Dist::discrete(vec![1.0], vec![1.0, 2.0]).is_err());
+    }
+
+    #[test]
+    fn values_in_any_order_give_the_same_monotone_law() {
+        // Written out of order, Q(u) was the values in that order: Q(0.1) = 3
+        // above Q(0.9) = 2, and a tornado's low input sat above its high one.
+        let d = Dist::discrete(vec![3.0, 1.0, 2.0], vec![1.0, 1.0, 2.0]).unwrap();
+        let sorted = Dist::discrete(vec![1.0, 2.0, 3.0], vec![1.0, 2.0, 1.0]).unwrap();
+        assert_eq!(d, sorted);
+        let q: Vec<f64> = [0.1, 0.3, 0.6, 0.9].iter().map(|&u| d.quantile(u)).collect();
+        assert_eq!(q, [1.0, 2.0, 2.0, 3.0]);
     }
 
     #[test]

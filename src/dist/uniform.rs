@@ -70,6 +70,12 @@ impl Uniform {
     /// F(x) = (x − min)/(max − min), clamped to [0, 1].
     pub(super) fn cdf(&self, x: f64) -> f64 {
         let (half_min, half_width) = self.halves();
+        if half_width == 0.0 {
+            // A width of a subnormal or two (max − min ≤ 1e-323) rounds
+            // to 0 when halved: the plain formula cannot overflow there,
+            // and 0/0 would be NaN.
+            return ((x - self.min) / (self.max - self.min)).clamp(0.0, 1.0);
+        }
         ((x / 2.0 - half_min) / half_width).clamp(0.0, 1.0)
     }
 
@@ -113,5 +119,15 @@ mod tests {
     #[test]
     fn invalid_parameters_are_rejected() {
         assert!(Dist::uniform(2.0, 1.0).unwrap_err().0.contains("min must be below max"));
+    }
+
+    #[test]
+    fn a_subnormal_width_has_a_cdf() {
+        // max/2 − min/2 rounds to 0 here; F was 0/0 = NaN at x = min.
+        let d = Dist::uniform(0.0, 5e-324).unwrap();
+        assert_eq!(
+            [d.cdf(-1.0), d.cdf(0.0), d.cdf(5e-324), d.cdf(1.0)],
+            [0.0, 0.0, 1.0, 1.0]
+        );
     }
 }

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use super::Model;
 use crate::error::{Error, Location};
 use crate::expr::{Operand, Tape};
-use crate::scenario::{DiscountSpec, Fade, Formula, Scenario, clip};
+use crate::scenario::{DiscountChoice, DiscountSpec, Fade, Formula, Scenario, clip};
 
 /// The value of `f` with every name it uses taken from `env`, by the
 /// same arithmetic as evaluation (constant folding).
@@ -80,9 +80,27 @@ impl Walk<'_> {
             let v = self.visit(d, format!("derived.{}", d.name));
             self.env.insert(d.name.clone(), v);
         }
-        for spec in [&s.discounting.costs, &s.discounting.health] {
+        let schedules = [
+            (&s.discounting.costs, DiscountChoice::Costs),
+            (&s.discounting.health, DiscountChoice::Health),
+        ];
+        for (spec, choice) in schedules {
             if let DiscountSpec::Rate(f) = spec {
-                self.visit(f, f.name.clone());
+                let r = self.visit(f, f.name.clone());
+                // 1/(1 + r)^t needs 1 + r > 0: a finite rate of −1 or less
+                // makes every domain discounted by it non-finite, which
+                // its own expressions would not explain.
+                if r <= -1.0 && s.domains.iter().any(|d| d.discount == choice) {
+                    self.origins.push(Error::Invalid {
+                        at: f.at.clone(),
+                        key: f.name.clone(),
+                        message: format!(
+                            "the discount rate \"{}\" is {r} at the base case{}; a rate must be above −1 (it is a fraction a year: 0.035 is 3.5%), or the discount factor 1/(1 + r)^t is not defined",
+                            clip(&f.text),
+                            inputs(f, &self.env),
+                        ),
+                    });
+                }
             }
         }
         for d in &s.domains {

@@ -20,7 +20,7 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use super::read::nearest;
+use super::read::{clip, nearest};
 use super::{CorrelationTarget, Parameter, Scenario};
 use crate::error::{Error, Location};
 
@@ -41,8 +41,8 @@ fn fixed_later(files: &[PathBuf], fixed_at: &Location, written_at: &Location) ->
 
 fn unknown(name: &str, parameters: &[Parameter]) -> String {
     let hint = nearest(name, parameters.iter().map(|q| q.name.as_str()))
-        .map_or_else(String::new, |n| format!("; did you mean '{n}'?"));
-    format!("unknown parameter '{name}'{hint}")
+        .map_or_else(String::new, |n| format!("; did you mean '{}'?", clip(n)));
+    format!("unknown parameter '{}'{hint}", clip(name))
 }
 
 /// Check and settle the correlations and groups of `scenario`, adding every
@@ -90,8 +90,11 @@ fn resolve_correlations(scenario: &mut Scenario, problems: &mut Vec<Error>) {
                 .expect("a non-zero pair was written somewhere");
             if fixed_later(files, &q.at, &source) {
                 notes.push(format!(
-                    "'{name}' is fixed at {}, so its correlation with '{}' ({} at {source}) no longer applies and is dropped",
-                    q.at, target.parameters[j], target.matrix[i][j]
+                    "'{}' is fixed at {}, so its correlation with '{}' ({} at {source}) no longer applies and is dropped",
+                    clip(name),
+                    q.at,
+                    clip(&target.parameters[j]),
+                    target.matrix[i][j]
                 ));
                 target.matrix[i][j] = 0.0;
                 target.matrix[j][i] = 0.0;
@@ -104,7 +107,8 @@ fn resolve_correlations(scenario: &mut Scenario, problems: &mut Vec<Error>) {
                 at,
                 key: "correlation.parameters".into(),
                 message: format!(
-                    "'{name}' is fixed (at {}): only uncertain parameters can be correlated; give it a distribution, or remove it from this [[correlation]]",
+                    "'{}' is fixed (at {}): only uncertain parameters can be correlated; give it a distribution, or remove it from this [[correlation]]",
+                    clip(name),
                     q.at
                 ),
             });
@@ -121,14 +125,14 @@ fn resolve_groups(scenario: &mut Scenario, problems: &mut Vec<Error>) {
         if let Some(first) = named.insert(g.name.clone(), g.at.clone()) {
             problems.push(Error::Invalid {
                 at: g.at.clone(),
-                key: format!("group.{}", g.name),
+                key: format!("group.{}", clip(&g.name)),
                 message: format!("the group is defined twice (also at {first}); give each group its own name"),
             });
         }
         if scenario.parameter(&g.name).is_some() {
             problems.push(Error::Invalid {
                 at: g.at.clone(),
-                key: format!("group.{}", g.name),
+                key: format!("group.{}", clip(&g.name)),
                 message: "a group cannot have the name of a parameter; rename the group".into(),
             });
         }
@@ -136,7 +140,7 @@ fn resolve_groups(scenario: &mut Scenario, problems: &mut Vec<Error>) {
         if written_empty {
             problems.push(Error::Invalid {
                 at: g.at.clone(),
-                key: format!("group.{}", g.name),
+                key: format!("group.{}", clip(&g.name)),
                 message: "a group needs at least one parameter (an empty list removes an inherited group of that name, and there is none)".into(),
             });
         }
@@ -145,21 +149,25 @@ fn resolve_groups(scenario: &mut Scenario, problems: &mut Vec<Error>) {
             match scenario.parameter(&p) {
                 None => problems.push(Error::Invalid {
                     at: g.at.clone(),
-                    key: format!("group.{}.parameters", g.name),
+                    key: format!("group.{}.parameters", clip(&g.name)),
                     message: unknown(&p, &scenario.parameters),
                 }),
                 Some(q) if q.dist.is_fixed() && fixed_later(&scenario.files, &q.at, &g.at) => {
                     scenario.notes.push(format!(
-                        "'{p}' is fixed at {}, so it is dropped from group '{}' ({})",
-                        q.at, g.name, g.at
+                        "'{}' is fixed at {}, so it is dropped from group '{}' ({})",
+                        clip(&p),
+                        q.at,
+                        clip(&g.name),
+                        g.at
                     ));
                     continue;
                 }
                 Some(q) if q.dist.is_fixed() => problems.push(Error::Invalid {
                     at: g.at.clone(),
-                    key: format!("group.{}.parameters", g.name),
+                    key: format!("group.{}.parameters", clip(&g.name)),
                     message: format!(
-                        "'{p}' is fixed (at {}): only uncertain parameters can be grouped; give it a distribution, or remove it from the group",
+                        "'{}' is fixed (at {}): only uncertain parameters can be grouped; give it a distribution, or remove it from the group",
+                        clip(&p),
                         q.at
                     ),
                 }),
@@ -168,8 +176,12 @@ fn resolve_groups(scenario: &mut Scenario, problems: &mut Vec<Error>) {
             if let Some(other) = grouped.insert(p.clone(), g.name.clone()) {
                 problems.push(Error::Invalid {
                     at: g.at.clone(),
-                    key: format!("group.{}.parameters", g.name),
-                    message: format!("'{p}' is already in group '{other}'; a parameter can be in one group only"),
+                    key: format!("group.{}.parameters", clip(&g.name)),
+                    message: format!(
+                        "'{}' is already in group '{}'; a parameter can be in one group only",
+                        clip(&p),
+                        clip(&other)
+                    ),
                 });
             }
             members.push(p);
@@ -177,7 +189,8 @@ fn resolve_groups(scenario: &mut Scenario, problems: &mut Vec<Error>) {
         if members.is_empty() && !written_empty {
             scenario.notes.push(format!(
                 "group '{}' ({}) has no uncertain parameter left and is dropped",
-                g.name, g.at
+                clip(&g.name),
+                g.at
             ));
             continue;
         }
@@ -221,20 +234,26 @@ fn check_closed(scenario: &Scenario, problems: &mut Vec<Error>) {
             if target.matrix[i][j] == 0.0 {
                 continue;
             }
-            let (a, b) = (&target.parameters[i], &target.parameters[j]);
-            let message = match (group_of(a), group_of(b)) {
+            let (in_a, in_b) = (group_of(&target.parameters[i]), group_of(&target.parameters[j]));
+            // Names as the message shows them (clipped, like every echo).
+            let (a, b) = (clip(&target.parameters[i]), clip(&target.parameters[j]));
+            let message = match (in_a, in_b) {
                 (Some(g), Some(h)) if g.name == h.name => continue,
                 (None, None) => continue,
                 (Some(g), None) | (None, Some(g)) => {
-                    let (inside, outside) = if group_of(a).is_some() { (a, b) } else { (b, a) };
+                    let (inside, outside) = if in_a.is_some() { (a, b) } else { (b, a) };
+                    let group = clip(&g.name);
                     format!(
-                        "'{inside}' is in group '{}' ({}) but '{outside}', correlated with it, is not; Sobol indices swap a group's parameters as one block, so a group must hold every parameter correlated with its members: add '{outside}' to group '{}'",
-                        g.name, g.at, g.name
+                        "'{inside}' is in group '{group}' ({}) but '{outside}', correlated with it, is not; Sobol indices swap a group's parameters as one block, so a group must hold every parameter correlated with its members: add '{outside}' to group '{group}'",
+                        g.at
                     )
                 }
                 (Some(g), Some(h)) => format!(
                     "'{a}' is in group '{}' ({}) and '{b}' in group '{}' ({}), but they are correlated; Sobol indices swap a group's parameters as one block, so correlated parameters must share a group: merge the two groups, or remove this correlation",
-                    g.name, g.at, h.name, h.at
+                    clip(&g.name),
+                    g.at,
+                    clip(&h.name),
+                    h.at
                 ),
             };
             problems.push(Error::Invalid {

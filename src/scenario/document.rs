@@ -28,6 +28,9 @@ pub enum Value {
     Str(String),
     /// An integer.
     Int(i64),
+    /// An integer literal beyond TOML's 64-bit range, which the TOML spec
+    /// makes an error: reported where it is read, with its key.
+    BigInt,
     /// A float.
     Float(f64),
     /// A boolean.
@@ -82,6 +85,7 @@ impl Item {
         match self.value {
             Value::Str(_) => "a string",
             Value::Int(_) => "an integer",
+            Value::BigInt => "an integer beyond TOML's 64-bit range (±9.2e18)",
             Value::Float(_) => "a number",
             Value::Bool => "a boolean",
             Value::Array(_) => "an array",
@@ -211,7 +215,7 @@ impl Converter<'_> {
             DeValue::String(s) => Value::Str(s.to_string()),
             DeValue::Integer(i) => match i64::from_str_radix(&i.as_str().replace('_', ""), i.radix()) {
                 Ok(v) => Value::Int(v),
-                Err(_) => Value::Float(f64::NAN),
+                Err(_) => Value::BigInt,
             },
             DeValue::Float(f) => Value::Float(f.as_str().replace('_', "").parse().unwrap_or(f64::NAN)),
             DeValue::Boolean(_) => Value::Bool,

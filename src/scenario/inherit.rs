@@ -105,13 +105,19 @@ fn load_inner(path: &Path, stack: &mut Vec<PathBuf>) -> Result<Merged, Error> {
             Ok(m) if m.is_dir() => "is a directory, not a scenario file",
             Ok(_) => "is not a regular file (a device, pipe or socket)",
         };
+        // The path is shown with the name clipped, like every echoed value:
+        // a megabyte-long `extends` must not become a megabyte of message.
+        let shown = path
+            .parent()
+            .unwrap_or(Path::new(""))
+            .join(super::read::clip(parent_name));
         return Err(Error::Invalid {
             at: extends.location(),
             key: "scenario.extends".into(),
             message: format!(
                 "parent scenario \"{}\" {what} (looked for {}); give the path of a .toml file, relative to this file",
                 super::read::clip(parent_name),
-                parent_path.display()
+                shown.display()
             ),
         });
     }

@@ -56,7 +56,7 @@ pub(super) fn read_parameters(item: &Item, out: &mut Vec<Parameter>, problems: &
 /// One parameter: a number (fixed), or a table with `dist` and its keys.
 fn read_parameter(name: &str, item: &Item) -> Result<Parameter, Error> {
     let prefix = format!("parameters.{name}");
-    if let Value::Int(_) | Value::Float(_) = item.value {
+    if let Value::Int(_) | Value::Float(_) | Value::BigInt = item.value {
         let value = number(item, &prefix)?;
         let dist = Dist::fixed(value).map_err(|e| invalid(item, &prefix, e.0))?;
         return Ok(Parameter {

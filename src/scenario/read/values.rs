@@ -112,6 +112,14 @@ pub(super) fn number(item: &Item, key: &str) -> Result<f64, Error> {
         Value::Int(i) => Ok(*i as f64),
         Value::Float(f) if f.is_finite() => Ok(*f),
         Value::Float(f) => Err(invalid(item, key, format!("expected a finite number, found {f}"))),
+        Value::BigInt => Err(invalid(
+            item,
+            key,
+            format!(
+                "expected a number, found {}; write it as a float instead (e.g. 1e20)",
+                item.type_name()
+            ),
+        )),
         Value::Str(s) => Err(invalid(
             item,
             key,
@@ -176,7 +184,7 @@ pub(super) fn numbers(item: &Item, key: &str) -> Result<Vec<f64>, Error> {
 pub(super) fn formula(item: &Item, key: &str, name: &str) -> Result<Formula, Error> {
     let text = match &item.value {
         Value::Str(s) => s.clone(),
-        Value::Int(_) | Value::Float(_) => number(item, key)?.to_string(),
+        Value::Int(_) | Value::Float(_) | Value::BigInt => number(item, key)?.to_string(),
         _ => {
             return Err(invalid(
                 item,
