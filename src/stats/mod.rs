@@ -2,6 +2,7 @@
 //! what is read off them (intervals, quantiles with order-statistic
 //! confidence intervals, histograms); ranks and rank correlation.
 
+mod counts;
 mod moments;
 mod rank;
 mod sketch;

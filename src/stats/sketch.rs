@@ -28,11 +28,14 @@
 //! 2.4e-4 up to 2^32, and so on. Negative values use a mirrored store.
 //! |x| below [`MIN_INDEXABLE`] (the smallest normal double, 2.2e-308)
 //! counts as zero, so the relative accuracy holds down to it. Counts are
-//! integers, so merging is exact. Memory per sketch is at most
-//! 2 × [`MAX_BUCKETS`] × 8 bytes = 1 MiB, whatever the values and however
-//! many there are.
+//! integers, so merging is exact. Counters are 32-bit until a store's
+//! total would pass 2^32 − 1, then 64-bit (see `counts.rs`): memory per
+//! sketch is at most 2 × [`MAX_BUCKETS`] × 4 bytes = 1 MiB, whatever the
+//! values, for up to 4.29·10^9 values per sign, and 2 MiB beyond.
 
 use serde::{Deserialize, Serialize};
+
+use super::counts::Counts;
 
 /// Mantissa bits kept in a fine bucket key (2^13 buckets per octave).
 pub const FINEST_BITS: u32 = 13;
@@ -52,9 +55,9 @@ struct Store {
     max_key: i64,
     /// Buckets are fine keys >> level.
     level: u32,
-    /// Bucket of `counts[0]`.
+    /// Bucket of the first counter.
     offset: i64,
-    counts: Vec<u64>,
+    counts: Counts,
 }
 
 impl Default for Store {
@@ -64,7 +67,7 @@ impl Default for Store {
             max_key: i64::MIN,
             level: 0,
             offset: 0,
-            counts: Vec::new(),
+            counts: Counts::zeros(0, 0),
         }
     }
 }
@@ -99,11 +102,11 @@ impl Store {
             self.max_key = max;
             return;
         }
-        let mut counts = vec![0u64; (last - first + 1) as usize];
+        let mut counts = Counts::zeros((last - first + 1) as usize, self.counts.total());
         let coarsen = level - self.level;
-        for (i, &c) in self.counts.iter().enumerate() {
+        for (i, c) in self.counts.iter().enumerate() {
             if c > 0 {
-                counts[(((self.offset + i as i64) >> coarsen) - first) as usize] += c;
+                counts.add((((self.offset + i as i64) >> coarsen) - first) as usize, c);
             }
         }
         *self = Store {
@@ -120,15 +123,13 @@ impl Store {
     fn add_magnitudes(&mut self, values: &[f64], lo: i64, hi: i64, sign: f64) {
         self.reserve(lo, hi);
         let (level, offset) = (self.level, self.offset);
-        let counts = &mut self.counts[..];
-        for &x in values {
-            counts[((fine_key(sign * x) >> level) - offset) as usize] += 1;
-        }
+        self.counts
+            .add_each(values, |x| ((fine_key(sign * x) >> level) - offset) as usize);
     }
 
     #[inline]
     fn increment(&mut self, fine_key: i64) {
-        self.counts[((fine_key >> self.level) - self.offset) as usize] += 1;
+        self.counts.add(((fine_key >> self.level) - self.offset) as usize, 1);
     }
 
     fn merge(&mut self, other: &Store) {
@@ -138,10 +139,10 @@ impl Store {
         let (min, max) = (self.min_key.min(other.min_key), self.max_key.max(other.max_key));
         self.rebin(min, max, level_for(min, max).max(self.level).max(other.level));
         let coarsen = self.level - other.level;
-        for (i, &c) in other.counts.iter().enumerate() {
+        for (i, c) in other.counts.iter().enumerate() {
             if c > 0 {
                 let bucket = (other.offset + i as i64) >> coarsen;
-                self.counts[(bucket - self.offset) as usize] += c;
+                self.counts.add((bucket - self.offset) as usize, c);
             }
         }
     }
@@ -149,13 +150,9 @@ impl Store {
     /// Bounds of the bucket holding the value of ascending rank `rank`
     /// (0-based, below the store's count).
     fn bucket_at_rank(&self, rank: u64) -> (f64, f64) {
-        let mut seen = 0u64;
-        for (i, &c) in self.counts.iter().enumerate() {
-            seen += c;
-            if seen > rank {
-                let bucket = self.offset + i as i64;
-                return (bound(bucket << self.level), bound((bucket + 1) << self.level));
-            }
+        if let Some(i) = self.counts.index_of_rank(rank) {
+            let bucket = self.offset + i as i64;
+            return (bound(bucket << self.level), bound((bucket + 1) << self.level));
         }
         let last = self.offset + self.counts.len() as i64 - 1;
         (bound(last << self.level), bound((last + 1) << self.level))
@@ -188,7 +185,7 @@ impl Store {
             ));
         }
         let mut total: u64 = 0;
-        for (i, &c) in self.counts.iter().enumerate() {
+        for (i, c) in self.counts.iter().enumerate() {
             let bucket = self.offset + i as i64;
             if c > 0 && !(first..=last).contains(&bucket) {
                 return Err(format!("a count in bucket {bucket}, outside {first}..={last}"));
@@ -200,9 +197,9 @@ impl Store {
 
     /// (lower bound, upper bound, count) of each non-empty bucket, ascending.
     fn buckets(&self) -> impl DoubleEndedIterator<Item = (f64, f64, u64)> + '_ {
-        self.counts.iter().enumerate().filter(|(_, c)| **c > 0).map(|(i, c)| {
+        self.counts.iter().enumerate().filter(|&(_, c)| c > 0).map(|(i, c)| {
             let bucket = self.offset + i as i64;
-            (bound(bucket << self.level), bound((bucket + 1) << self.level), *c)
+            (bound(bucket << self.level), bound((bucket + 1) << self.level), c)
         })
     }
 }
@@ -405,7 +402,7 @@ impl Sketch {
         // bucket's bounds until the one holding the rank is found.
         let target = rank.floor() as u64;
         let mid = |lo: f64, hi: f64| lo + 0.5 * (hi - lo);
-        let negative: u64 = self.negative.counts.iter().sum();
+        let negative: u64 = self.negative.counts.total();
         let value = if target < negative {
             let (lo, hi) = self.negative.bucket_at_rank(negative - 1 - target);
             -mid(lo, hi)
