@@ -287,6 +287,46 @@ fn scenario_reads_are_bounded() {
     }
 }
 
+// Item 10, for the other files cradle reads: `voi --from-csv /dev/zero`
+// and `merge /dev/zero` read until memory ran out.
+#[test]
+fn psa_table_and_state_reads_are_bounded() {
+    let dir = tempfile::tempdir().unwrap();
+    let binary = common::write(dir.path(), "draws.csv", "a,nb\n1,2\n\0\0\0");
+    cradle()
+        .args(["voi", "--from-csv"])
+        .arg(&binary)
+        .args(["--nb", "nb", "--parameters", "a", "-o"])
+        .arg(dir.path().join("out"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("draws.csv:3: file: a NUL byte at byte 9"));
+    let not_a_state = common::write(dir.path(), "x.cstate", "CRADLES");
+    cradle()
+        .arg("merge")
+        .arg(&not_a_state)
+        .args(["-o"])
+        .arg(dir.path().join("merged"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("x.cstate: not a cradle state file"));
+    assert!(!dir.path().join("out").exists() && !dir.path().join("merged").exists());
+    if Path::new("/dev/zero").exists() {
+        cradle()
+            .args(["voi", "--from-csv", "/dev/zero", "--nb", "x", "--parameters", "a", "-o"])
+            .arg(dir.path().join("out"))
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("/dev/zero:1: file: a NUL byte"));
+        cradle()
+            .args(["merge", "/dev/zero", "-o"])
+            .arg(dir.path().join("merged"))
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("/dev/zero: not a cradle state file"));
+    }
+}
+
 // Item 10: `--threads 10000` started 10,000 OS threads.
 #[test]
 fn thread_count_is_bounded() {

@@ -17,7 +17,7 @@
 //! Files are written under a temporary name in the same directory and
 //! renamed when complete ([`PendingFile`]).
 
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -34,6 +34,11 @@ pub const MAGIC: [u8; 8] = *b"CRADLEST";
 /// The version of the layout and of the header and state types; a file of
 /// another version is refused (states merge only within one cradle version).
 pub const FORMAT_VERSION: u32 = 1;
+/// The largest state file cradle reads: 4 GiB. A run's state is at most
+/// about 17 MB per output (two stores of 2^17 counters), whatever n; the
+/// limit only stops a file that is not a state (a device, a pipe) from
+/// being read until memory runs out.
+pub const MAX_STATE_BYTES: u64 = 4 << 30;
 const CHECKSUM_LEN: usize = 32;
 const PREFIX_LEN: usize = MAGIC.len() + 4;
 
@@ -143,10 +148,32 @@ fn bad(path: &Path, what: String) -> Error {
 /// The bytes between the version and the checksum, after checking the
 /// magic, the version and the checksum.
 fn read_checked(path: &Path) -> Result<Vec<u8>> {
-    let bytes = std::fs::read(path).map_err(|e| Error::State {
+    let cannot = |e: std::io::Error| Error::State {
         path: path.to_path_buf(),
         message: format!("cannot read it: {e}"),
-    })?;
+    };
+    // The magic first, so that a file that is not a state (even an endless
+    // one, such as /dev/zero) is refused after reading 8 bytes.
+    let mut file = std::fs::File::open(path).map_err(cannot)?;
+    let mut bytes = Vec::new();
+    (&mut file)
+        .take(MAGIC.len() as u64)
+        .read_to_end(&mut bytes)
+        .map_err(cannot)?;
+    if bytes == MAGIC {
+        file.take(MAX_STATE_BYTES + 1 - MAGIC.len() as u64)
+            .read_to_end(&mut bytes)
+            .map_err(cannot)?;
+    }
+    if bytes.len() as u64 > MAX_STATE_BYTES {
+        return Err(Error::State {
+            path: path.to_path_buf(),
+            message: format!(
+                "larger than {} GiB, the most cradle reads: not a state file cradle wrote",
+                MAX_STATE_BYTES >> 30
+            ),
+        });
+    }
     if !bytes.starts_with(&MAGIC) {
         return Err(Error::State {
             path: path.to_path_buf(),

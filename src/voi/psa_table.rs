@@ -20,6 +20,12 @@ use crate::error::{Error, Location, Result};
 /// At most this many bad cells are reported in one error.
 pub const MAX_PROBLEMS: usize = 20;
 
+/// The largest PSA table cradle reads: 4 GiB (10^7 draws of 20 columns
+/// written with 17 significant digits take about 3.6 GB). The limit, and
+/// the refusal of a NUL byte (which no CSV text holds), keep `--from-csv
+/// /dev/zero` or a binary file from reading until memory runs out.
+pub const MAX_PSA_BYTES: u64 = 4 << 30;
+
 /// The columns of a PSA table, with non-finite rows dropped.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PsaTable {
@@ -50,11 +56,8 @@ impl PsaTable {
     }
 
     /// Read CSV from `reader`; `path` names it in messages.
-    pub fn from_reader(path: &Path, mut reader: impl Read) -> Result<PsaTable> {
-        let mut bytes = Vec::new();
-        reader
-            .read_to_end(&mut bytes)
-            .map_err(|e| Error::Config(format!("cannot read PSA table {}: {e}", path.display())))?;
+    pub fn from_reader(path: &Path, reader: impl Read) -> Result<PsaTable> {
+        let bytes = read_text_bytes(path, reader, MAX_PSA_BYTES)?;
         let sha256 = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
         let mut csv = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(&bytes[..]);
         let header = csv.headers().map_err(|e| csv_error(path, &e))?.clone();
@@ -200,6 +203,42 @@ impl PsaTable {
     }
 }
 
+/// Every byte of `reader`, refusing more than `limit` of them or a NUL
+/// byte as soon as one is read.
+fn read_text_bytes(path: &Path, reader: impl Read, limit: u64) -> Result<Vec<u8>> {
+    let cannot = |e: std::io::Error| Error::Config(format!("cannot read PSA table {}: {e}", path.display()));
+    let mut bytes = Vec::new();
+    let mut reader = reader.take(limit + 1);
+    let mut block = vec![0u8; 1 << 16];
+    loop {
+        let n = match reader.read(&mut block) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(cannot(e)),
+        };
+        if let Some(at) = block[..n].iter().position(|&b| b == 0) {
+            let offset = bytes.len() + at;
+            let line = 1 + bytes.iter().chain(&block[..at]).filter(|&&b| b == b'\n').count();
+            return Err(invalid(
+                path,
+                line as u64,
+                "file",
+                format!("a NUL byte at byte {offset}: this is not a CSV text file (export the draws as CSV)"),
+            ));
+        }
+        bytes.extend_from_slice(&block[..n]);
+        if bytes.len() as u64 > limit {
+            return Err(Error::Config(format!(
+                "PSA table {} is larger than {} MiB, the most cradle reads; thin the draws or keep only the columns the analysis needs",
+                path.display(),
+                limit >> 20
+            )));
+        }
+    }
+    Ok(bytes)
+}
+
 /// A CSV-level error (ragged rows, invalid UTF-8) at its line.
 fn csv_error(path: &Path, e: &csv::Error) -> Error {
     let line = e.position().map_or(0, csv::Position::line);
@@ -269,6 +308,28 @@ mod tests {
         assert!(e.contains("the columns are: net_benefit, effect_size"), "{e}");
         let both = t.columns(&["x", "net_benefit", "y"]).unwrap_err().to_string();
         assert!(both.starts_with("2 problems"), "{both}");
+    }
+
+    #[test]
+    fn endless_or_binary_input_is_refused_without_reading_it_all() {
+        // A NUL byte: refused at once, with its line, whatever follows.
+        let e = PsaTable::from_reader(Path::new("psa.csv"), std::io::repeat(0)).unwrap_err();
+        assert!(e.to_string().contains("psa.csv:1: file: a NUL byte at byte 0"), "{e}");
+        let e = table("a,b\n1,2\n3\0,4\n").unwrap_err().to_string();
+        assert!(e.contains("psa.csv:3: file: a NUL byte at byte 9"), "{e}");
+        // Endless text: refused at the limit (a small one here).
+        let endless = std::io::repeat(b'1');
+        let e = read_text_bytes(Path::new("psa.csv"), endless, 1 << 20)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("psa.csv is larger than 1 MiB"), "{e}");
+        assert_eq!(
+            read_text_bytes(Path::new("psa.csv"), &[b'1'; 1 << 20][..], 1 << 20)
+                .unwrap()
+                .len(),
+            1 << 20,
+            "exactly the limit is read"
+        );
     }
 
     #[test]
