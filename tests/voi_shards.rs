@@ -345,7 +345,7 @@ fn damaged_and_misshapen_voi_states_are_refused_with_the_file_named() {
         &[&name(&rows), "inconsistent", "regression sample"],
     );
     // A state built through the library with other bins (5, not the default).
-    let scenario = Scenario::load(&common::repo(EVIDENCE)).unwrap();
+    let scenario = Scenario::load(common::repo(EVIDENCE)).unwrap();
     let model = Model::new(&scenario).unwrap();
     let config = VoiConfig {
         iterations: 10_000,

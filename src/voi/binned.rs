@@ -372,13 +372,19 @@ impl BinnedEvppi {
     /// arrays of its sizes, no NaN, and its `draws` draws all counted (in a
     /// cell, or as non-finite). Returns what is wrong.
     pub(crate) fn check(&self, template: &BinnedEvppi, draws: u64) -> std::result::Result<(), String> {
-        if self.columns != template.columns || self.boundaries != template.boundaries || self.shift != template.shift {
+        if self.columns != template.columns || self.boundaries != template.boundaries {
             return Err(format!(
                 "binned EVPPI of {} bins and {} net-benefit columns (or other bin boundaries), not the plan's {} and {}",
                 self.boundaries.len() + 1,
                 self.columns,
                 template.boundaries.len() + 1,
                 template.columns
+            ));
+        }
+        if self.shift != template.shift {
+            return Err(format!(
+                "binned EVPPI summed about {:?}, not about the plan's base-case net benefit {:?} (a state of another metric or scenario)",
+                self.shift, template.shift
             ));
         }
         let sizes = |a: &BinnedEvppi| (a.counts.len(), a.sums.len(), a.products.len());
@@ -571,7 +577,7 @@ mod tests {
         let other = BinnedEvppi::new(vec![0.0, 1.5], 1).unwrap().with_shift(&[2.0]);
         assert!(acc.check(&other, 4).unwrap_err().contains("bin boundaries"));
         let shifted = BinnedEvppi::new(vec![0.0, 1.0], 1).unwrap();
-        assert!(acc.check(&shifted, 4).is_err());
+        assert!(acc.check(&shifted, 4).unwrap_err().contains("summed about [2.0]"));
         let mut bad = acc.clone();
         bad.sums[5] = f64::NAN;
         assert!(bad.check(&template, 4).unwrap_err().contains("NaN"));
