@@ -160,6 +160,34 @@ pub struct SlurmArgs {
     /// Submit the array and the merge job with sbatch, and print their job ids.
     #[arg(long)]
     pub submit: bool,
+    /// What the array's tasks run shards of: `cradle run` (the default) or
+    /// `cradle voi` (with --metric, --parameters, --group, --horizon, --sweep).
+    #[arg(long, value_enum, default_value_t = SlurmCommand::Run)]
+    pub command: SlurmCommand,
+    /// With --command voi: as `cradle voi --metric`.
+    #[arg(long, value_name = "M")]
+    pub metric: Option<String>,
+    /// With --command voi: as `cradle voi --parameters`.
+    #[arg(long, value_name = "P", num_args = 1..)]
+    pub parameters: Vec<String>,
+    /// With --command voi: as `cradle voi --group` (repeatable).
+    #[arg(long = "group", value_name = "NAME=P1,P2,...")]
+    pub groups: Vec<String>,
+    /// With --command voi: as `cradle voi --horizon`.
+    #[arg(long, value_name = "YEARS")]
+    pub horizon: Option<u32>,
+    /// With --command voi: as `cradle voi --sweep`.
+    #[arg(long, value_name = "PARAM=LO:HI:STEP")]
+    pub sweep: Option<String>,
+}
+
+/// The command the tasks of `cradle slurm`'s job array run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SlurmCommand {
+    /// `cradle run`.
+    Run,
+    /// `cradle voi`.
+    Voi,
 }
 
 /// Arguments of `cradle voi`.

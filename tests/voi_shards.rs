@@ -437,3 +437,84 @@ fn voi_shard_arguments_that_cannot_be_sharded_are_refused() {
     let (header, _) = read_state(&state).unwrap();
     assert_eq!((header.kind.name(), header.shard, header.shards), ("voi", 1, 2));
 }
+
+#[test]
+fn the_scripts_cradle_slurm_writes_for_voi_give_the_single_voi_when_run_as_slurm_would() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("job");
+    let options = "--group parents=d_pmh,q_pmh,pv_pmh --horizon 10 --parameters d_pmh rho";
+    cradle()
+        .args([
+            "slurm",
+            EVIDENCE,
+            "--shards",
+            "3",
+            "-n",
+            "12345",
+            "--seed",
+            "9",
+            "--command",
+            "voi",
+        ])
+        .args(args(options))
+        .arg("--cradle")
+        .arg(env!("CARGO_BIN_EXE_cradle"))
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    let array = std::fs::read_to_string(out.join("slurm/array.sbatch")).unwrap();
+    assert!(
+        array.contains("voi") && array.contains("'--group' 'parents=d_pmh,q_pmh,pv_pmh'"),
+        "{array}"
+    );
+    for task in 0..3 {
+        let status = std::process::Command::new("bash")
+            .arg(out.join("slurm/array.sbatch"))
+            .env("SLURM_ARRAY_TASK_ID", task.to_string())
+            .env("SLURM_ARRAY_TASK_COUNT", "3")
+            .env_remove("JOB_COMPLETION_INDEX")
+            .status()
+            .unwrap();
+        assert!(status.success(), "array task {task} failed");
+    }
+    let status = std::process::Command::new("bash")
+        .arg(out.join("slurm/merge.sbatch"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    // The single voi, on the same (absolute) scenario path as the scripts.
+    let scenario = std::fs::canonicalize(common::repo(EVIDENCE)).unwrap();
+    let reference = dir.path().join("single");
+    cradle()
+        .arg("voi")
+        .arg(&scenario)
+        .args(["-q", "-n", "12345", "--seed", "9", "-o"])
+        .arg(&reference)
+        .args(args(options))
+        .assert()
+        .success();
+    common::assert_same_outputs(&reference, &out);
+    assert_eq!(value(&out, "shards").as_deref(), Some("3"));
+
+    // Options that do not go together, or a bad voi option: refused (exit
+    // 2) before anything is written.
+    for extra in [
+        "--command run --group g=d_pmh",
+        "--command voi --samples",
+        "--command voi --group g=no_such_parameter",
+        "--command voi --sweep rho=1:0:1",
+    ] {
+        let target = dir.path().join("refused");
+        let assert = cradle()
+            .args(["slurm", EVIDENCE, "--shards", "2", "-n", "1000"])
+            .args(args(extra))
+            .arg("-o")
+            .arg(&target)
+            .assert()
+            .code(2);
+        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+        assert!(!stderr.contains("panicked"), "{extra}: {stderr}");
+        assert!(!target.exists(), "{extra}: {} was created", target.display());
+    }
+}
