@@ -32,7 +32,7 @@ pub enum Cmd {
     /// The whole stress test in one page: run, sensitivity, comparison;
     /// report.html, report.md, figures/*.svg and every CSV.
     Report(ReportArgs),
-    /// Merge the state files of a sharded run or comparison into its CSV files.
+    /// Merge the state files of a sharded run, comparison or value-of-information run into its CSV files.
     Merge(MergeArgs),
     /// Write (and with --submit, submit) a Slurm job array running a scenario in shards, and its merge job.
     Slurm(SlurmArgs),
@@ -83,7 +83,8 @@ pub struct ReportArgs {
     pub quiet: bool,
 }
 
-/// `--shard`, `--shards` and `--state`: run one shard of a run or comparison.
+/// `--shard`, `--shards` and `--state`: run one shard of a run, a comparison
+/// or a value-of-information run.
 #[derive(Debug, clap::Args)]
 pub struct ShardArgs {
     /// Run only shard I of N, numbered from 0 (0/4 … 3/4, as Slurm's array task
@@ -104,8 +105,8 @@ pub struct ShardArgs {
 /// Arguments of `cradle merge`.
 #[derive(Debug, clap::Args)]
 pub struct MergeArgs {
-    /// The state files of every shard (written by `run --shard` or `compare
-    /// --shard`), in any order.
+    /// The state files of every shard (written by `run --shard`, `compare
+    /// --shard` or `voi --shard`), in any order.
     #[arg(required = true, num_args = 1..)]
     pub states: Vec<PathBuf>,
     /// Output directory (default: out/<scenario file stem>/ for a run, out/compare/ for a comparison).
@@ -159,6 +160,34 @@ pub struct SlurmArgs {
     /// Submit the array and the merge job with sbatch, and print their job ids.
     #[arg(long)]
     pub submit: bool,
+    /// What the array's tasks run shards of: `cradle run` (the default) or
+    /// `cradle voi` (with --metric, --parameters, --group, --horizon, --sweep).
+    #[arg(long, value_enum, default_value_t = SlurmCommand::Run)]
+    pub command: SlurmCommand,
+    /// With --command voi: as `cradle voi --metric`.
+    #[arg(long, value_name = "M")]
+    pub metric: Option<String>,
+    /// With --command voi: as `cradle voi --parameters`.
+    #[arg(long, value_name = "P", num_args = 1..)]
+    pub parameters: Vec<String>,
+    /// With --command voi: as `cradle voi --group` (repeatable).
+    #[arg(long = "group", value_name = "NAME=P1,P2,...")]
+    pub groups: Vec<String>,
+    /// With --command voi: as `cradle voi --horizon`.
+    #[arg(long, value_name = "YEARS")]
+    pub horizon: Option<u32>,
+    /// With --command voi: as `cradle voi --sweep`.
+    #[arg(long, value_name = "PARAM=LO:HI:STEP")]
+    pub sweep: Option<String>,
+}
+
+/// The command the tasks of `cradle slurm`'s job array run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SlurmCommand {
+    /// `cradle run`.
+    Run,
+    /// `cradle voi`.
+    Voi,
 }
 
 /// Arguments of `cradle voi`.
@@ -207,6 +236,9 @@ pub struct VoiArgs {
     /// Output directory (default: out/<scenario or table file stem>/).
     #[arg(short = 'o', long = "out", value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Run one shard of the scenario's draws (see `cradle run --help`); not with --from-csv.
+    #[command(flatten)]
+    pub shard: ShardArgs,
     /// No table on stdout (errors and warnings still print).
     #[arg(long, short = 'q')]
     pub quiet: bool,

@@ -1,7 +1,8 @@
 //! `cradle merge STATE...`: the state files of the shards of a run (or a
-//! comparison) merged into the CSV files a single run writes, byte for byte
-//! (run.csv's execution keys aside), through the same output set and the
-//! same writers as `cradle run` (or `compare`). Everything is read and
+//! comparison, or a value-of-information run) merged into the CSV files a
+//! single run writes, byte for byte (run.csv's and voi_run.csv's execution
+//! keys aside), through the same output set and the same writers as
+//! `cradle run` (or `compare`, or `voi`). Everything is read and
 //! checked, and the merged result computed, before the output set is
 //! opened: a refused merge writes nothing.
 
@@ -11,9 +12,11 @@ use std::time::Instant;
 use anyhow::Context;
 
 use cradle::output::comparison::COMPARISON_FILES;
+use cradle::output::voi::{VOI_FILES, VoiRun, VoiSource};
 use cradle::output::{RUN_FILES, RunInfo, SampleWriter};
 use cradle::sampling::{Design, Sampler};
 use cradle::shard::{Kind, ScenarioRecord, ShardSet};
+use cradle::voi::VoiPlan;
 use cradle::{Error, Model, Scenario};
 
 use crate::cli::MergeArgs;
@@ -26,6 +29,7 @@ pub fn run(args: MergeArgs) -> anyhow::Result<()> {
     match set.header().kind {
         Kind::Run => merge_run(&args, &set, &scenarios[0], start),
         Kind::Compare => merge_compare(&args, &set, &scenarios, start),
+        Kind::Voi => merge_voi(&args, &set, &scenarios[0], start),
     }
 }
 
@@ -107,4 +111,30 @@ fn merge_compare(args: &MergeArgs, set: &ShardSet, scenarios: &[Scenario], start
     let comparison = state.finish(&labelled, set.header().seed, set.threads() as usize)?;
     let out = super::open_set(&out_dir, &COMPARISON_FILES)?;
     super::compare::write_and_show(out, &comparison, scenarios, start, args.quiet)
+}
+
+fn merge_voi(args: &MergeArgs, set: &ShardSet, scenario: &Scenario, start: Instant) -> anyhow::Result<()> {
+    let header = set.header();
+    let model = Model::new(scenario)?;
+    let sampler = Sampler::parse(&header.sampler).expect("ShardSet::open checks the sampler");
+    let (plan, state) = set.voi_state(|settings| {
+        let config = settings.config(header.iterations, header.seed, sampler);
+        VoiPlan::new(scenario, &model, &config)
+    })?;
+    let result = plan.finish(&state)?;
+    let out_dir = args.out.clone().unwrap_or_else(|| super::default_out(&scenario.path));
+    let out = super::open_set(&out_dir, &VOI_FILES)?;
+    let hosts = set.hosts();
+    let run = VoiRun {
+        source: VoiSource::Scenario {
+            scenario,
+            config: plan.config(),
+        },
+        threads: set.threads() as usize,
+        elapsed_s: start.elapsed().as_secs_f64(),
+        shards: set.len() as u64,
+        hosts: &hosts,
+        shard_elapsed_s_total: Some(set.elapsed_s()),
+    };
+    super::voi::write_and_show(out, scenario, plan.config(), &result, &run, args.quiet)
 }

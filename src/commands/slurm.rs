@@ -1,5 +1,6 @@
 //! `cradle slurm SCENARIO --shards N`: write the scripts of a Slurm job
-//! array running the scenario in N shards and of the job merging them
+//! array running the scenario in N shards (of `cradle run`, or with
+//! `--command voi` of `cradle voi`) and of the job merging them
 //! (DIR/slurm/array.sbatch, merge.sbatch, submit.sh), and with `--submit`
 //! submit them.
 
@@ -14,9 +15,10 @@ use anyhow::Context;
 use cradle::output::OutputSet;
 use cradle::sampling::Design;
 use cradle::shard::{MAX_ITERATIONS, SlurmJob};
-use cradle::{Error, Model};
+use cradle::voi::{GroupSpec, SweepSpec, VoiConfig, VoiPlan};
+use cradle::{Error, Model, Scenario};
 
-use crate::cli::SlurmArgs;
+use crate::cli::{SlurmArgs, SlurmCommand};
 use crate::terminal;
 
 /// Run the command.
@@ -32,6 +34,7 @@ pub fn run(args: SlurmArgs) -> anyhow::Result<()> {
     }
     // The design's own checks (e.g. the Sobol sampler's limits), before anything is submitted.
     Design::new(sampler, &model, iterations, seed)?;
+    let options = command_options(&args, &scenario, &model, iterations, seed, sampler)?;
     let cradle = match &args.cradle {
         Some(path) => absolute(path)?,
         None => std::env::current_exe().context("finding the path of this cradle binary (give --cradle PATH)")?,
@@ -61,6 +64,11 @@ pub fn run(args: SlurmArgs) -> anyhow::Result<()> {
         time: args.time.clone(),
         cpus_per_task: args.cpus_per_task,
         name: format!("cradle-{name}"),
+        command: match args.command {
+            SlurmCommand::Run => "run".into(),
+            SlurmCommand::Voi => "voi".into(),
+        },
+        options,
     };
     job.check()?;
     // Everything is checked: the three scripts land together as one output
@@ -101,6 +109,71 @@ pub fn run(args: SlurmArgs) -> anyhow::Result<()> {
         job.dir.display()
     ))?;
     Ok(())
+}
+
+/// The options of the tasks' command besides n, seed, sampler and threads:
+/// none for `run`; for `voi`, its own, checked as `cradle voi` checks them
+/// (the analysis is planned here, so a bad --group or --sweep is refused
+/// before anything is written or submitted).
+fn command_options(
+    args: &SlurmArgs,
+    scenario: &Scenario,
+    model: &Model,
+    iterations: u64,
+    seed: u64,
+    sampler: cradle::sampling::Sampler,
+) -> anyhow::Result<Vec<String>> {
+    let voi_options = args.metric.is_some()
+        || !args.parameters.is_empty()
+        || !args.groups.is_empty()
+        || args.horizon.is_some()
+        || args.sweep.is_some();
+    match args.command {
+        SlurmCommand::Run if voi_options => Err(Error::Config(
+            "--metric, --parameters, --group, --horizon and --sweep go with --command voi".into(),
+        )
+        .into()),
+        SlurmCommand::Run => Ok(Vec::new()),
+        SlurmCommand::Voi if args.samples => {
+            Err(Error::Config("--samples goes with --command run (cradle voi writes no samples.csv)".into()).into())
+        }
+        SlurmCommand::Voi => {
+            let config = VoiConfig {
+                metric: args.metric.clone(),
+                parameters: (!args.parameters.is_empty()).then(|| args.parameters.clone()),
+                groups: args
+                    .groups
+                    .iter()
+                    .map(|g| GroupSpec::parse(g))
+                    .collect::<Result<_, _>>()?,
+                horizon: args.horizon,
+                sweep: args.sweep.as_deref().map(SweepSpec::parse).transpose()?,
+                iterations,
+                seed,
+                sampler,
+                ..VoiConfig::for_scenario(scenario)
+            };
+            VoiPlan::new(scenario, model, &config)?;
+            let mut words = Vec::new();
+            if let Some(m) = &args.metric {
+                words.extend(["--metric".to_string(), m.clone()]);
+            }
+            if !args.parameters.is_empty() {
+                words.push("--parameters".into());
+                words.extend(args.parameters.iter().cloned());
+            }
+            for g in &args.groups {
+                words.extend(["--group".to_string(), g.clone()]);
+            }
+            if let Some(h) = args.horizon {
+                words.extend(["--horizon".to_string(), h.to_string()]);
+            }
+            if let Some(s) = &args.sweep {
+                words.extend(["--sweep".to_string(), s.clone()]);
+            }
+            Ok(words)
+        }
+    }
 }
 
 /// `path` made absolute against the current directory (symbolic links resolved when it exists).

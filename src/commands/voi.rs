@@ -1,14 +1,21 @@
 //! `cradle voi SCENARIO` and `cradle voi --from-csv FILE`: the value of
-//! information of the fund-or-not decision (EVPI, EVPPI, the decision curve).
+//! information of the fund-or-not decision (EVPI, EVPPI, the decision
+//! curve); with `--shard I/N --state FILE`, one shard of a scenario's
+//! draws, written as a state file for `cradle merge`.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use cradle::chunk::CHUNK_SIZE;
+use cradle::output::OutputSet;
 use cradle::output::voi::{VOI_FILES, VoiRun, VoiSource, write_voi};
 use cradle::sampling::Sampler;
 use cradle::scenario::{DEFAULT_SEED, MetricLabel};
-use cradle::voi::{GroupSpec, PsaTable, SweepSpec, TableRequest, VoiConfig, VoiPlan, VoiResult, analyse_given};
-use cradle::{Error, Model};
+use cradle::shard::{Body, Execution, Header, Kind, MAX_ITERATIONS, Shard, StateWriter};
+use cradle::voi::{
+    GroupSpec, PsaTable, SweepSpec, TableRequest, VoiConfig, VoiPlan, VoiResult, VoiSettings, analyse_given,
+};
+use cradle::{Error, Model, Scenario};
 
 use crate::cli::VoiArgs;
 use crate::terminal;
@@ -22,6 +29,10 @@ pub fn run(args: VoiArgs) -> anyhow::Result<()> {
         .collect::<Result<_, _>>()?;
     let parameters = (!args.parameters.is_empty()).then(|| args.parameters.clone());
     match &args.from_csv {
+        Some(_) if args.shard.shard.is_some() => Err(Error::Config(
+            "--shard cannot be combined with --from-csv: a table of draws made elsewhere is analysed whole, in one process (its parameters are binned on the whole table's quantiles, and its rows are not cradle's chunks); run `cradle voi --from-csv` without --shard, or shard a scenario instead".into(),
+        )
+        .into()),
         Some(table) => given(&args, table, parameters, groups),
         None => scenario(&args, parameters, groups),
     }
@@ -64,11 +75,15 @@ fn scenario(args: &VoiArgs, parameters: Option<Vec<String>>, groups: Vec<GroupSp
             config.iterations
         ));
     }
+    if let Some((shard, state)) = super::shard_of(&args.shard)? {
+        return voi_shard(args, &scenario, &plan, shard, &state);
+    }
     let dir = out_dir(args, path);
     let pool = super::pool(args.threads)?;
-    let mut set = super::open_set(&dir, &VOI_FILES)?;
+    let set = super::open_set(&dir, &VOI_FILES)?;
     let start = Instant::now();
     let result = plan.analyse(&pool)?;
+    let hosts = [super::host()];
     let run = VoiRun {
         source: VoiSource::Scenario {
             scenario: &scenario,
@@ -76,8 +91,27 @@ fn scenario(args: &VoiArgs, parameters: Option<Vec<String>>, groups: Vec<GroupSp
         },
         threads: pool.current_num_threads(),
         elapsed_s: start.elapsed().as_secs_f64(),
+        shards: 1,
+        hosts: &hosts,
+        shard_elapsed_s_total: None,
     };
-    write_voi(&mut set, &result, &run)?;
+    write_and_show(set, &scenario, &config, &result, &run, args.quiet)
+}
+
+/// Write the files of a scenario's value-of-information run into `set`
+/// and commit it, then show its notes, warnings and (unless `quiet`) its
+/// table. Shared with `cradle merge`, so that a merge writes exactly what
+/// a single run writes, the same way.
+pub fn write_and_show(
+    mut set: OutputSet,
+    scenario: &Scenario,
+    config: &VoiConfig,
+    result: &VoiResult,
+    run: &VoiRun<'_>,
+    quiet: bool,
+) -> anyhow::Result<()> {
+    let dir = set.dir().to_path_buf();
+    write_voi(&mut set, result, run)?;
     let written = set.commit()?;
     let title = format!(
         "{}\n{} draws, seed {}, {}, {} threads, {:.2} s",
@@ -89,7 +123,61 @@ fn scenario(args: &VoiArgs, parameters: Option<Vec<String>>, groups: Vec<GroupSp
         run.elapsed_s
     );
     let label = scenario.metric_label(&result.metric);
-    show(args, &result, &label, &title, &written, &dir)
+    show(quiet, result, &label, &title, &written, &dir)
+}
+
+/// Run shard `shard` of `plan`'s draws and write its state, with the
+/// settings merge rebuilds the plan from, to `state_path`. No CSV.
+fn voi_shard(
+    args: &VoiArgs,
+    scenario: &Scenario,
+    plan: &VoiPlan<'_>,
+    shard: Shard,
+    state_path: &Path,
+) -> anyhow::Result<()> {
+    let config = plan.config();
+    if config.iterations > MAX_ITERATIONS {
+        return Err(Error::Config(format!(
+            "a sharded value-of-information run has at most 2^62 iterations, not {}",
+            config.iterations
+        ))
+        .into());
+    }
+    let record = super::scenario_record(scenario)?;
+    let chunks = shard.chunks(plan.chunks());
+    let pool = super::pool(args.threads)?;
+    // Everything is checked: from here on the shard writes its state.
+    let writer = StateWriter::create(state_path)?;
+    let start = Instant::now();
+    let state = plan.run_range(chunks, &pool)?;
+    let elapsed_s = start.elapsed().as_secs_f64();
+    let header = Header {
+        kind: Kind::Voi,
+        cradle_version: env!("CARGO_PKG_VERSION").into(),
+        scenarios: vec![record],
+        seed: config.seed,
+        sampler: config.sampler.name().into(),
+        iterations: config.iterations,
+        chunk_size: CHUNK_SIZE as u64,
+        shard: shard.index(),
+        shards: shard.count(),
+        chunks,
+        samples: None,
+        execution: Execution {
+            host: super::host(),
+            threads: pool.current_num_threads() as u64,
+            elapsed_s,
+        },
+    };
+    let body = Body::Voi {
+        settings: VoiSettings::of(config),
+        state,
+    };
+    writer.commit(&header, &body, None)?;
+    if !args.quiet {
+        super::show_shard(shard, chunks, config.iterations, elapsed_s, state_path)?;
+    }
+    Ok(())
 }
 
 fn given(args: &VoiArgs, path: &Path, parameters: Option<Vec<String>>, groups: Vec<GroupSpec>) -> anyhow::Result<()> {
@@ -119,10 +207,14 @@ fn given(args: &VoiArgs, path: &Path, parameters: Option<Vec<String>>, groups: V
     let mut set = super::open_set(&dir, &VOI_FILES)?;
     let start = Instant::now();
     let result = pool.install(|| analyse_given(&table, &request, seed))?;
+    let hosts = [super::host()];
     let run = VoiRun {
         source: VoiSource::Table { table: &table, seed },
         threads: pool.current_num_threads(),
         elapsed_s: start.elapsed().as_secs_f64(),
+        shards: 1,
+        hosts: &hosts,
+        shard_elapsed_s_total: None,
     };
     write_voi(&mut set, &result, &run)?;
     let written = set.commit()?;
@@ -133,19 +225,19 @@ fn given(args: &VoiArgs, path: &Path, parameters: Option<Vec<String>>, groups: V
         table.dropped()
     );
     let label = MetricLabel::plain(&result.metric);
-    show(args, &result, &label, &title, &written, &dir)
+    show(args.quiet, &result, &label, &title, &written, &dir)
 }
 
 /// Notes, warnings and (unless quiet) the table.
 fn show(
-    args: &VoiArgs,
+    quiet: bool,
     result: &VoiResult,
     label: &MetricLabel,
     title: &str,
     written: &[PathBuf],
     dir: &Path,
 ) -> anyhow::Result<()> {
-    if !args.quiet {
+    if !quiet {
         for note in &result.notes {
             terminal::note(note);
         }
@@ -153,7 +245,7 @@ fn show(
     for warning in &result.warnings {
         terminal::warn(warning);
     }
-    if !args.quiet {
+    if !quiet {
         terminal::print(&terminal::voi_table(result, label, title, written, dir))?;
     }
     Ok(())

@@ -38,10 +38,16 @@ pub enum VoiSource<'a> {
 pub struct VoiRun<'a> {
     /// Where the draws came from.
     pub source: VoiSource<'a>,
-    /// Worker threads.
+    /// Worker threads (for merged shards, the shards' added up).
     pub threads: usize,
-    /// Seconds the analysis took.
+    /// Seconds the analysis (or the merge) took.
     pub elapsed_s: f64,
+    /// Shards the run was cut into (1 for a single run).
+    pub shards: u64,
+    /// Host names the run (or its shards) ran on, each once.
+    pub hosts: &'a [String],
+    /// For merged shards: the seconds the shards took, added up.
+    pub shard_elapsed_s_total: Option<f64>,
 }
 
 #[derive(Serialize, Default)]
@@ -115,6 +121,11 @@ fn manifest(result: &VoiResult, run: &VoiRun<'_>) -> Vec<(String, String)> {
     put("threads", run.threads.to_string());
     put("version", env!("CARGO_PKG_VERSION").to_string());
     put("elapsed_s", format!("{:.3}", run.elapsed_s));
+    put("shards", run.shards.to_string());
+    put("hosts", run.hosts.join(";"));
+    if let Some(total) = run.shard_elapsed_s_total {
+        put("shard_elapsed_s_total", format!("{total:.3}"));
+    }
     put("metric", result.metric.clone());
     put(
         "decision",

@@ -118,6 +118,9 @@ pub fn write_report(set: &mut OutputSet, report: &Report<'_>, run_info: &RunInfo
             },
             threads: a.threads,
             elapsed_s: a.elapsed_s[2],
+            shards: run_info.shards,
+            hosts: &run_info.hosts,
+            shard_elapsed_s_total: None,
         };
         written.extend(write_voi(set, &v.result, &run)?);
     }

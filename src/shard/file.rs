@@ -4,7 +4,8 @@
 //! bytes 0..8     magic, the ASCII bytes "CRADLEST"
 //! bytes 8..12    format version, u32 little-endian
 //! then           the header (Header), postcard
-//! then           the state (Body: RunState or CompareState), postcard
+//! then           the state (Body: RunState, CompareState, or VoiSettings
+//!                and VoiState), postcard
 //! last 32 bytes  SHA-256 of every byte before them
 //! ```
 //!
@@ -13,7 +14,14 @@
 //! a length prefix. The checksum catches a file that was truncated or
 //! damaged in copying before anything is decoded; the header and the state
 //! are then checked field by field before they are used (`Header::check`,
-//! `RunState::check`), so a bad file is an error naming it, never a panic.
+//! `RunState::check`, `VoiSettings::check`, `VoiPlan::check_state`), so a
+//! bad file is an error naming it, never a panic.
+//!
+//! The voi kind (`Kind::Voi`, `Body::Voi`) came after version 1 and left
+//! it version 1: postcard writes an enum's variant as its index, and the
+//! new variants come last, so files of the run and compare kinds are
+//! byte for byte what they were, and a cradle without the voi kind refuses
+//! a voi file as undecodable.
 //! Files are written under a temporary name in the same directory and
 //! renamed when complete ([`PendingFile`]).
 
@@ -28,6 +36,7 @@ use super::pending_file::PendingFile;
 use crate::compare::CompareState;
 use crate::engine::RunState;
 use crate::error::{Error, Result};
+use crate::voi::{VoiSettings, VoiState};
 
 /// The first bytes of every state file.
 pub const MAGIC: [u8; 8] = *b"CRADLEST";
@@ -49,6 +58,14 @@ pub enum Body {
     Run(RunState),
     /// Of `cradle compare`.
     Compare(CompareState),
+    /// Of `cradle voi`: what it was asked (from which merge rebuilds the
+    /// plan) and what it accumulated.
+    Voi {
+        /// The settings that shape the state and the result.
+        settings: VoiSettings,
+        /// The sums and regression rows.
+        state: VoiState,
+    },
 }
 
 /// A state file being written: the temporary file exists from
@@ -123,7 +140,9 @@ pub fn read_state(path: &Path) -> Result<(Header, Body)> {
     };
     let kind_agrees = matches!(
         (&body, header.kind),
-        (Body::Run(_), super::Kind::Run) | (Body::Compare(_), super::Kind::Compare)
+        (Body::Run(_), super::Kind::Run)
+            | (Body::Compare(_), super::Kind::Compare)
+            | (Body::Voi { .. }, super::Kind::Voi)
     );
     if !kind_agrees {
         return Err(bad(
@@ -177,7 +196,7 @@ fn read_checked(path: &Path) -> Result<Vec<u8>> {
     if !bytes.starts_with(&MAGIC) {
         return Err(Error::State {
             path: path.to_path_buf(),
-            message: "not a cradle state file (it does not start with \"CRADLEST\"); pass the .cstate files that `cradle run --shard` or `cradle compare --shard` wrote".into(),
+            message: "not a cradle state file (it does not start with \"CRADLEST\"); pass the .cstate files that `cradle run --shard`, `cradle compare --shard` or `cradle voi --shard` wrote".into(),
         });
     }
     if bytes.len() < PREFIX_LEN + CHECKSUM_LEN {

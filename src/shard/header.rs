@@ -22,6 +22,8 @@ pub enum Kind {
     Run,
     /// `cradle compare`: several scenarios on common random numbers.
     Compare,
+    /// `cradle voi`: the value of information of one scenario.
+    Voi,
 }
 
 impl Kind {
@@ -30,6 +32,7 @@ impl Kind {
         match self {
             Kind::Run => "run",
             Kind::Compare => "compare",
+            Kind::Voi => "voi",
         }
     }
 }
@@ -72,11 +75,11 @@ pub struct Execution {
 /// Everything a state file says about itself, before the state.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Header {
-    /// A run or a comparison.
+    /// A run, a comparison or a value-of-information run.
     pub kind: Kind,
     /// The cradle version that wrote it (`CARGO_PKG_VERSION`).
     pub cradle_version: String,
-    /// The scenario (one for a run; in order for a comparison).
+    /// The scenario (one for a run or voi; in order for a comparison).
     pub scenarios: Vec<ScenarioRecord>,
     /// Seed of the random streams.
     pub seed: u64,
@@ -128,7 +131,7 @@ impl Header {
     /// range and agree with each other. Returns what is wrong.
     pub fn check(&self) -> Result<(), String> {
         let expected_scenarios = match self.kind {
-            Kind::Run => self.scenarios.len() == 1,
+            Kind::Run | Kind::Voi => self.scenarios.len() == 1,
             Kind::Compare => !self.scenarios.is_empty(),
         };
         if !expected_scenarios {

@@ -4,7 +4,9 @@
 //! compared before any state is decoded, so a bad set is refused quickly),
 //! then once per shard, in chunk order, for its state, which is checked
 //! against the model and joined onto the states before it. Only one
-//! shard's state is held at a time.
+//! shard's state is held at a time. A value-of-information state also
+//! holds the run's settings, compared shard by shard as the states are
+//! read ([`ShardSet::voi_state`]).
 
 use std::path::{Path, PathBuf};
 
@@ -14,6 +16,7 @@ use crate::engine::RunState;
 use crate::error::{Error, Result};
 use crate::model::Model;
 use crate::sampling::Design;
+use crate::voi::{VoiPlan, VoiSettings, VoiState};
 
 /// State files that belong together: one per shard of the same run, every
 /// defining field equal. Sorted by shard, whatever order they were given in.
@@ -257,6 +260,75 @@ impl ShardSet {
             }
         }
         Ok(merged.expect("a set holds at least one file"))
+    }
+
+    /// The value-of-information run's state, as [`ShardSet::run_state`] for
+    /// a run, and the plan it is finished with. Shard 0's settings, checked
+    /// on their own, give the plan (`plan` builds it from them and the
+    /// scenario); every other shard's settings must equal them (a refusal
+    /// names both files and the setting), and every state is checked
+    /// against the plan (`VoiPlan::check_state`) before it is joined.
+    pub fn voi_state<'a>(
+        &self,
+        plan: impl FnOnce(&VoiSettings) -> Result<VoiPlan<'a>>,
+    ) -> Result<(VoiPlan<'a>, VoiState)> {
+        self.expect_kind(Kind::Voi)?;
+        let mut build = Some(plan);
+        let mut reference: Option<(PathBuf, VoiSettings, VoiPlan<'a>)> = None;
+        let mut merged: Option<VoiState> = None;
+        for item in self.bodies() {
+            let (path, header, body) = item?;
+            let Body::Voi { settings, state } = body else {
+                unreachable!("read_state checks the body's kind against the header's");
+            };
+            settings.check(header.iterations).map_err(|e| {
+                inconsistent(
+                    path,
+                    header,
+                    format!("its value-of-information settings are malformed: {e}"),
+                )
+            })?;
+            let plan = match &reference {
+                None => {
+                    let build = build.take().expect("the plan is built once");
+                    let plan = build(&settings).map_err(|e| Error::State {
+                        path: path.to_path_buf(),
+                        message: format!(
+                            "its value-of-information settings do not fit the scenario ({e}); run shard {}/{} again with this scenario",
+                            header.shard, header.shards
+                        ),
+                    })?;
+                    &reference.insert((path.to_path_buf(), settings, plan)).2
+                }
+                Some((first_path, first, plan)) => {
+                    for ((field, mine), (_, theirs)) in first.fields().into_iter().zip(settings.fields()) {
+                        if mine != theirs {
+                            return Err(Error::Merge(format!(
+                                "{} and {} do not belong together: the value-of-information setting {field} is {mine} in the first and {theirs} in the second; every shard of a voi run needs the same options (--metric, --parameters, --group, --horizon, --sweep): run the odd ones again",
+                                first_path.display(),
+                                path.display()
+                            )));
+                        }
+                    }
+                    if settings != *first {
+                        return Err(Error::Merge(format!(
+                            "{} and {} do not belong together: their value-of-information settings differ; run the odd ones again",
+                            first_path.display(),
+                            path.display()
+                        )));
+                    }
+                    plan
+                }
+            };
+            plan.check_state(&state, header.chunks)
+                .map_err(|e| inconsistent(path, header, e))?;
+            match &mut merged {
+                None => merged = Some(state),
+                Some(m) => m.append(state).map_err(|e| inconsistent(path, header, e.to_string()))?,
+            }
+        }
+        let (_, _, plan) = reference.expect("a set holds at least one file");
+        Ok((plan, merged.expect("a set holds at least one file")))
     }
 
     fn expect_kind(&self, kind: Kind) -> Result<()> {

@@ -1,6 +1,6 @@
-//! Shards: a run (or a comparison) cut into pieces that run anywhere, on
-//! other machines, at other times, and merge into exactly the files a single
-//! run writes.
+//! Shards: a run (or a comparison, or a value-of-information run) cut into
+//! pieces that run anywhere, on other machines, at other times, and merge
+//! into exactly the files a single run writes.
 //!
 //! Shard I of N covers a contiguous range of chunk indices. Shards are
 //! numbered from 0 (I = 0, …, N − 1), like Slurm's array task ids

@@ -42,11 +42,21 @@ pub struct SlurmJob {
     pub cpus_per_task: u64,
     /// The jobs' name (the array; the merge job adds `-merge`).
     pub name: String,
+    /// The command each task runs a shard of: `run` or `voi`.
+    pub command: String,
+    /// The command's further options, word by word (each quoted in the
+    /// script), e.g. `--group`, `parents=d_pmh,q_pmh` for `voi`.
+    pub options: Vec<String>,
 }
 
 /// A word for a shell script, in single quotes.
 fn quote(path: &Path) -> String {
-    format!("'{}'", path.display().to_string().replace('\'', r"'\''"))
+    quote_word(&path.display().to_string())
+}
+
+/// A word for a shell script, in single quotes.
+fn quote_word(word: &str) -> String {
+    format!("'{}'", word.replace('\'', r"'\''"))
 }
 
 impl SlurmJob {
@@ -56,6 +66,12 @@ impl SlurmJob {
     pub fn check(&self) -> Result<()> {
         if self.shards == 0 {
             return Err(Error::Config("--shards must be at least 1".into()));
+        }
+        if !["run", "voi"].contains(&self.command.as_str()) {
+            return Err(Error::Config(format!(
+                "the array's tasks run `cradle run` or `cradle voi`, not `cradle {}`",
+                self.command
+            )));
         }
         if self.cpus_per_task == 0 || self.cpus_per_task > MAX_THREADS as u64 {
             return Err(Error::Config(format!(
@@ -130,9 +146,14 @@ impl SlurmJob {
         s.push_str("#!/bin/bash\n");
         let _ = writeln!(
             s,
-            "# Written by `cradle slurm` (cradle {}): the {} shards of a run of\n# {} (n = {}, seed {}, sampler {}).",
+            "# Written by `cradle slurm` (cradle {}): the {} shards of a {} of\n# {} (n = {}, seed {}, sampler {}).",
             env!("CARGO_PKG_VERSION"),
             self.shards,
+            if self.command == "voi" {
+                "value-of-information run"
+            } else {
+                "run"
+            },
             self.scenario.display(),
             self.iterations,
             self.seed,
@@ -151,10 +172,12 @@ impl SlurmJob {
         let _ = writeln!(s, "#SBATCH --output={}/shard-%a.out", self.log_dir().display());
         self.common_options(&mut s);
         s.push_str("set -euo pipefail\n");
+        let options: String = self.options.iter().map(|o| format!(" {}", quote_word(o))).collect();
         let _ = write!(
             s,
-            "exec {} run {} -n {} --seed {} --sampler {} --threads {} \\\n    --shard auto --shards {} --state {}/shard-\"$SLURM_ARRAY_TASK_ID\".cstate",
+            "exec {} {} {} -n {} --seed {} --sampler {}{options} --threads {} \\\n    --shard auto --shards {} --state {}/shard-\"$SLURM_ARRAY_TASK_ID\".cstate",
             quote(&self.cradle),
+            self.command,
             quote(&self.scenario),
             self.iterations,
             self.seed,
@@ -240,6 +263,8 @@ mod tests {
             time: None,
             cpus_per_task: 2,
             name: "cradle-headline".into(),
+            command: "run".into(),
+            options: Vec::new(),
         }
     }
 
@@ -268,6 +293,31 @@ mod tests {
         let submit = j.submit_script();
         assert!(submit.contains("--dependency=afterok:\"$array\" --kill-on-invalid-dep=yes"));
         assert!(submit.contains("sbatch --parsable '/scratch/me/run1/slurm/array.sbatch'"));
+        // A value-of-information run: its options, each quoted, before --threads.
+        let voi = SlurmJob {
+            command: "voi".into(),
+            options: vec!["--group".into(), "it's=a,b".into()],
+            ..job()
+        };
+        voi.check().unwrap();
+        let array = voi.array_script();
+        assert!(
+            array.contains(r"exec '/opt/cradle/bin/cradle' voi '/home/me/it'\''s/headline.toml' -n 1000000000 --seed 7 --sampler mc '--group' 'it'\''s=a,b' --threads 2"),
+            "{array}"
+        );
+        assert!(array.contains("shards of a value-of-information run"), "{array}");
+        assert_eq!(voi.merge_script(), j.merge_script());
+        let other = SlurmJob {
+            command: "sensitivity".into(),
+            ..job()
+        };
+        assert!(
+            other
+                .check()
+                .unwrap_err()
+                .to_string()
+                .contains("not `cradle sensitivity`")
+        );
     }
 
     #[test]

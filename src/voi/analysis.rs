@@ -32,7 +32,7 @@
 //! run's first R = min(n, [`REGRESSION_ROWS`]) draws (in chunk order, so
 //! the same draws on any thread count), and says so in voi_run.csv.
 
-use super::state::{ChunkVoi, VoiState};
+use super::state::{ChunkVoi, Shape, VoiState};
 use super::{
     BinnedEstimate, BinnedEvppi, EvpiAccumulator, EvpiEstimate, EvppiRow, GroupSpec, PopulationEvpi, PsaTable,
     RegressionConfig, RegressionEstimate, SweepRow, SweepSpec, TableRequest, VoiRow, analyse_table, default_bins,
@@ -441,9 +441,35 @@ impl<'a> VoiPlan<'a> {
         chunk_count(self.config.iterations)
     }
 
-    /// Run chunks `first..end` on `pool` and return what they accumulated.
+    /// What was asked (as given, before defaults were resolved).
+    pub fn config(&self) -> &VoiConfig {
+        &self.config
+    }
+
+    /// The sizes a state of this plan has.
+    fn shape(&self) -> Shape<'_> {
+        Shape {
+            iterations: self.config.iterations,
+            regression_cap: self.regression_rows,
+            columns: self.regression_inputs.len() + 1,
+            templates: &self.templates,
+            sweep: self.sweep.as_ref().map_or(0, |(_, points)| points.len()),
+        }
+    }
+
+    /// Check `state`, read from a file, as this plan's state of chunks
+    /// `first..end`: every size and count as [`VoiPlan::run_range`] would
+    /// have made them (see `VoiState`'s module docs). Returns what is
+    /// wrong; a state that passes joins and finishes without a panic.
+    pub fn check_state(&self, state: &VoiState, chunks: (u64, u64)) -> std::result::Result<(), String> {
+        state.check(&self.shape(), chunks)
+    }
+
+    /// Run chunks `first..end` on `pool` and return what they accumulated
+    /// (an empty state when `first == end`: a shard of a run with more
+    /// shards than chunks).
     pub fn run_range(&self, (first, end): (u64, u64), pool: &rayon::ThreadPool) -> Result<VoiState> {
-        if !(first < end && end <= self.chunks()) {
+        if !(first <= end && end <= self.chunks()) {
             return Err(Error::Config(format!(
                 "chunks {first}..{end} are not a range of this run's {} chunks",
                 self.chunks()
@@ -451,6 +477,9 @@ impl<'a> VoiPlan<'a> {
         }
         let columns = self.regression_inputs.len() + 1;
         let mut state = VoiState::new(self.config.iterations, self.regression_rows, columns);
+        if first == end {
+            return Ok(state);
+        }
         let sweep_columns = self.sweep.as_ref().map_or(0, |(_, points)| {
             points
                 .iter()
@@ -546,15 +575,15 @@ impl<'a> VoiPlan<'a> {
         }
     }
 
-    /// Read the result off `state`, the state of the whole run.
+    /// Read the result off `state`, the state of the whole run (checked
+    /// first, as [`VoiPlan::check_state`] does).
     pub fn finish(&self, state: &VoiState) -> Result<VoiResult> {
-        if state.chunk_range() != Some((0, self.chunks())) || state.iterations() != self.config.iterations {
-            return Err(Error::Config(format!(
-                "the value-of-information state covers chunks {:?}, not the run's 0..{}",
-                state.chunk_range(),
+        self.check_state(state, (0, self.chunks())).map_err(|e| {
+            Error::Config(format!(
+                "the value-of-information state is not this run's state of chunks 0..{}: {e}",
                 self.chunks()
-            )));
-        }
+            ))
+        })?;
         let total = state.total().expect("the range is not empty");
         let evpi = total.evpi.estimate();
         let binned: Vec<(String, BinnedEstimate)> = self

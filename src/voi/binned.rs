@@ -367,6 +367,46 @@ impl BinnedEvppi {
         self.add_cells(&cells, nb);
     }
 
+    /// Check an accumulator read from a file against `template`, the plan's
+    /// empty one: the same options, bin boundaries and shift, per-cell
+    /// arrays of its sizes, no NaN, and its `draws` draws all counted (in a
+    /// cell, or as non-finite). Returns what is wrong.
+    pub(crate) fn check(&self, template: &BinnedEvppi, draws: u64) -> std::result::Result<(), String> {
+        if self.columns != template.columns || self.boundaries != template.boundaries {
+            return Err(format!(
+                "binned EVPPI of {} bins and {} net-benefit columns (or other bin boundaries), not the plan's {} and {}",
+                self.boundaries.len() + 1,
+                self.columns,
+                template.boundaries.len() + 1,
+                template.columns
+            ));
+        }
+        if self.shift != template.shift {
+            return Err(format!(
+                "binned EVPPI summed about {:?}, not about the plan's base-case net benefit {:?} (a state of another metric or scenario)",
+                self.shift, template.shift
+            ));
+        }
+        let sizes = |a: &BinnedEvppi| (a.counts.len(), a.sums.len(), a.products.len());
+        if sizes(self) != sizes(template) {
+            return Err(format!(
+                "binned EVPPI with (counts, sums, products) of sizes {:?}, not {:?}",
+                sizes(self),
+                sizes(template)
+            ));
+        }
+        if self.sums.iter().chain(&self.products).any(|x| x.is_nan()) {
+            return Err("NaN in binned EVPPI's sums, which sums of finite values never give".into());
+        }
+        let counted = self.counts.iter().try_fold(self.nonfinite, |a, &b| a.checked_add(b));
+        if counted != Some(draws) {
+            return Err(format!(
+                "binned EVPPI counts {counted:?} draws (in cells and non-finite), not {draws}"
+            ));
+        }
+        Ok(())
+    }
+
     /// Merge another accumulator (same boundaries, options and shift) into
     /// this one: counts and sums add.
     pub fn merge(&mut self, other: &BinnedEvppi) {
@@ -526,6 +566,31 @@ fn choice_noise(bin: &CoMoments) -> (f64, f64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_state_read_from_a_file_is_checked_against_the_plans_bins() {
+        let template = BinnedEvppi::new(vec![0.0, 1.0], 1).unwrap().with_shift(&[2.0]);
+        let mut acc = template.empty_like();
+        acc.add(3, &[-1.0, 0.5, 2.0, f64::NAN], &[&[1.0, 2.0, 3.0, 4.0]]);
+        assert_eq!(acc.check(&template, 4), Ok(()));
+        assert!(acc.check(&template, 3).unwrap_err().contains("not 3"));
+        let other = BinnedEvppi::new(vec![0.0, 1.5], 1).unwrap().with_shift(&[2.0]);
+        assert!(acc.check(&other, 4).unwrap_err().contains("bin boundaries"));
+        let shifted = BinnedEvppi::new(vec![0.0, 1.0], 1).unwrap();
+        assert!(acc.check(&shifted, 4).unwrap_err().contains("summed about [2.0]"));
+        let mut bad = acc.clone();
+        bad.sums[5] = f64::NAN;
+        assert!(bad.check(&template, 4).unwrap_err().contains("NaN"));
+        let mut bad = acc.clone();
+        bad.products.truncate(3);
+        assert!(bad.check(&template, 4).unwrap_err().contains("sizes"));
+        let mut bad = acc.clone();
+        bad.counts[0] = u64::MAX;
+        assert!(bad.check(&template, 4).is_err());
+        let mut bad = acc;
+        bad.nonfinite += 1;
+        assert!(bad.check(&template, 4).is_err());
+    }
 
     #[test]
     fn default_bins_grow_as_the_cube_root() {

@@ -43,6 +43,24 @@ impl CoMoments {
         self.mean.len()
     }
 
+    /// Check a summary read from a file: `dim` components, a `dim × dim`
+    /// co-moment matrix, and no NaN (a summary of finite rows has none).
+    /// Returns what is wrong.
+    pub fn check(&self, dim: usize) -> Result<(), String> {
+        if self.mean.len() != dim || self.comoment.len() != dim * dim {
+            return Err(format!(
+                "co-moments of {} means and {} products, not {dim} and {}",
+                self.mean.len(),
+                self.comoment.len(),
+                dim * dim
+            ));
+        }
+        if self.mean.iter().chain(&self.comoment).any(|x| x.is_nan()) {
+            return Err("NaN in the means or co-moments, which sums of finite values never give".into());
+        }
+        Ok(())
+    }
+
     /// Summary of the rows `rows` of `data`, a row-major table with `dim`
     /// columns. Two passes: the mean (shifted by the first row), then the
     /// centred products.

@@ -103,6 +103,36 @@ impl EvpiAccumulator {
         self.stats.merge(&CoMoments::of_rows(dim, &data, &rows));
     }
 
+    /// Check an accumulator read from a file: `columns` net-benefit
+    /// columns, co-moments and best-option counts of the right sizes, and
+    /// its `draws` draws all counted (finite ones each with one best
+    /// option, the rest as non-finite). Returns what is wrong.
+    pub(crate) fn check(&self, columns: usize, draws: u64) -> Result<(), String> {
+        if self.columns != columns || self.best.len() != option_count(columns) {
+            return Err(format!(
+                "EVPI of {} net-benefit columns and {} options, not {columns} and {}",
+                self.columns,
+                self.best.len(),
+                option_count(columns)
+            ));
+        }
+        self.stats.check(1 + increment_count(columns))?;
+        if self.stats.n.checked_add(self.nonfinite) != Some(draws) {
+            return Err(format!(
+                "EVPI counts {} finite and {} non-finite draws, not {draws} in all",
+                self.stats.n, self.nonfinite
+            ));
+        }
+        let best = self.best.iter().try_fold(0u64, |a, &b| a.checked_add(b));
+        if best != Some(self.stats.n) {
+            return Err(format!(
+                "EVPI's best options are counted {best:?} times in {} finite draws",
+                self.stats.n
+            ));
+        }
+        Ok(())
+    }
+
     /// Merge another accumulator (of the same decision) into this one.
     /// Exact up to rounding; deterministic for a fixed merge order.
     pub fn merge(&mut self, other: &EvpiAccumulator) {
@@ -165,6 +195,30 @@ pub fn population_evpi(per_cohort: f64, schedule: &Schedule, horizon: Years) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_state_read_from_a_file_is_checked_for_counts_and_sizes() {
+        let mut acc = EvpiAccumulator::new(1);
+        acc.add(&[&[-2.0, 1.0, f64::NAN, 4.0]]);
+        assert_eq!(acc.check(1, 4), Ok(()));
+        assert!(acc.check(1, 5).unwrap_err().contains("not 5 in all"));
+        assert!(acc.check(2, 4).unwrap_err().contains("not 2"));
+        let mut bad = acc.clone();
+        bad.best[0] += 1;
+        assert!(bad.check(1, 4).unwrap_err().contains("best options"));
+        let mut bad = acc.clone();
+        bad.best.push(0);
+        assert!(bad.check(1, 4).is_err());
+        let mut bad = acc.clone();
+        bad.stats.mean[1] = f64::NAN;
+        assert!(bad.check(1, 4).unwrap_err().contains("NaN"));
+        let mut bad = acc.clone();
+        bad.stats.comoment.pop();
+        assert!(bad.check(1, 4).unwrap_err().contains("co-moments"));
+        let mut bad = acc;
+        bad.nonfinite = u64::MAX;
+        assert!(bad.check(1, 4).is_err());
+    }
 
     #[test]
     fn hand_computed_fund_or_not() {

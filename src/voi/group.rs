@@ -1,10 +1,12 @@
 //! A group of inputs whose EVPPI is estimated jointly (by regression): the
 //! scenario's `[[group]]`s and `--group NAME=P1,P2,...` on the command line.
 
+use serde::{Deserialize, Serialize};
+
 use crate::error::{Error, Result};
 
 /// A named group of inputs.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GroupSpec {
     /// The group's name, as evppi.csv shows it.
     pub name: String,

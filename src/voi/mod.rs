@@ -19,7 +19,9 @@
 //!
 //! [`analyse`] runs all of it for a scenario in one pass of the engine's
 //! chunk loop ([`analysis`]), through a mergeable [`VoiState`]
-//! ([`state`]); [`analyse_given`] does it for a table.
+//! ([`state`]); [`analyse_given`] does it for a table. A shard of such a
+//! run records its state with its [`VoiSettings`] ([`settings`]), from
+//! which `cradle merge` rebuilds the plan.
 //!
 //! ## Options
 //!
@@ -76,6 +78,7 @@ pub mod group;
 pub mod population;
 pub mod psa_table;
 pub mod regression;
+pub mod settings;
 pub mod spline;
 pub mod state;
 pub mod sweep;
@@ -88,6 +91,7 @@ pub use group::GroupSpec;
 pub use population::PopulationEvpi;
 pub use psa_table::PsaTable;
 pub use regression::{Basis, RegressionConfig, RegressionEstimate, min_draws, regression_evppi};
+pub use settings::VoiSettings;
 pub use state::{ChunkVoi, VoiState};
 pub use sweep::{SweepSpec, fixed_scenario};
 

@@ -39,6 +39,7 @@
 use nalgebra::{DMatrix, SymmetricEigen};
 use rand::Rng;
 use rand_distr::{Distribution, StandardNormal};
+use serde::{Deserialize, Serialize};
 
 use super::basis::Design;
 pub use super::basis::{Basis, default_knots, min_draws};
@@ -46,7 +47,7 @@ use super::{Estimate, best_option, increment_count, increments};
 use crate::error::{Error, Result};
 
 /// Settings of a regression EVPPI.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RegressionConfig {
     /// Knots per input; `None` for [`default_knots`].
     pub knots: Option<usize>,

@@ -22,6 +22,8 @@
 //! (each value's design drops the same dimension), but not those of a run
 //! without the sweep.
 
+use serde::{Deserialize, Serialize};
+
 use crate::dist::Dist;
 use crate::error::{Error, Result};
 use crate::scenario::Scenario;
@@ -30,7 +32,7 @@ use crate::scenario::Scenario;
 pub const MAX_SWEEP_VALUES: usize = 1000;
 
 /// `--sweep PARAM=LO:HI:STEP`: the grid LO, LO + STEP, … up to HI.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SweepSpec {
     /// The parameter held fixed.
     pub parameter: String,

@@ -37,12 +37,19 @@ pub fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
     path
 }
 
-/// run.csv keys that describe how a run was executed, not what it computed.
+/// run.csv (and voi_run.csv) keys that describe how a run was executed,
+/// not what it computed.
 pub const EXECUTION_KEYS: &[&str] = &["elapsed_s", "threads", "shards", "hosts", "shard_elapsed_s_total"];
 
 /// run.csv without its execution keys.
 pub fn run_csv_without_execution(dir: &Path) -> String {
-    let text = std::fs::read_to_string(dir.join("run.csv")).unwrap();
+    without_execution(dir, "run.csv")
+}
+
+/// The key,value file `name` in `dir` (run.csv, voi_run.csv) without its
+/// execution keys.
+pub fn without_execution(dir: &Path, name: &str) -> String {
+    let text = std::fs::read_to_string(dir.join(name)).unwrap();
     text.lines()
         .filter(|line| !EXECUTION_KEYS.iter().any(|k| line.starts_with(&format!("{k},"))))
         .map(|line| format!("{line}\n"))
@@ -50,7 +57,8 @@ pub fn run_csv_without_execution(dir: &Path) -> String {
 }
 
 /// Assert that `merged` holds the same files as `single`, byte for byte,
-/// except run.csv, which must be the same apart from the execution keys.
+/// except run.csv and voi_run.csv, which must be the same apart from the
+/// execution keys.
 pub fn assert_same_outputs(single: &Path, merged: &Path) {
     let names = |dir: &Path| {
         let mut names: Vec<String> = std::fs::read_dir(dir)
@@ -65,11 +73,11 @@ pub fn assert_same_outputs(single: &Path, merged: &Path) {
     assert!(!files.is_empty(), "no CSV in {}", single.display());
     assert_eq!(files, names(merged), "{} and {}", single.display(), merged.display());
     for name in files {
-        if name == "run.csv" {
+        if name == "run.csv" || name == "voi_run.csv" {
             assert_eq!(
-                run_csv_without_execution(single),
-                run_csv_without_execution(merged),
-                "run.csv of {} and {}",
+                without_execution(single, &name),
+                without_execution(merged, &name),
+                "{name} of {} and {}",
                 single.display(),
                 merged.display()
             );
