@@ -161,11 +161,85 @@ impl Header {
                 self.chunks.0, self.chunks.1, self.iterations, expected.0, expected.1
             ));
         }
+        if self.kind == Kind::Voi && self.samples.is_some() {
+            return Err("a value-of-information state with a samples file (`cradle voi` writes none)".into());
+        }
         if let Some(s) = &self.samples
             && (s.file.contains('/') || s.file.is_empty())
         {
             return Err(format!("samples file name '{}' is not a plain file name", s.file));
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn header(kind: Kind) -> Header {
+        let scenario = ScenarioRecord {
+            path: "s.toml".into(),
+            canonical: "/s.toml".into(),
+            files: vec!["/s.toml".into()],
+            sha256: "0".repeat(64),
+        };
+        Header {
+            kind,
+            cradle_version: env!("CARGO_PKG_VERSION").into(),
+            scenarios: vec![scenario],
+            seed: 1,
+            sampler: "mc".into(),
+            iterations: 4096,
+            chunk_size: CHUNK_SIZE as u64,
+            shard: 1,
+            shards: 2,
+            chunks: (2, 4),
+            samples: None,
+            execution: Execution {
+                host: "h".into(),
+                threads: 1,
+                elapsed_s: 0.0,
+            },
+        }
+    }
+
+    #[test]
+    fn a_header_is_checked_on_its_own() {
+        for kind in [Kind::Run, Kind::Compare, Kind::Voi] {
+            assert_eq!(header(kind).check(), Ok(()), "{kind:?}");
+        }
+        let samples = Some(SamplesRecord {
+            file: "shard-1.cstate.samples.csv".into(),
+            bytes: 10,
+        });
+        let run = Header {
+            samples: samples.clone(),
+            ..header(Kind::Run)
+        };
+        assert_eq!(run.check(), Ok(()));
+        // `cradle voi` writes no samples file: a voi header naming one is forged or damaged.
+        let voi = Header {
+            samples,
+            ..header(Kind::Voi)
+        };
+        assert!(
+            voi.check()
+                .unwrap_err()
+                .contains("value-of-information state with a samples file")
+        );
+        let wrong_range = Header {
+            chunks: (1, 4),
+            ..header(Kind::Run)
+        };
+        assert!(wrong_range.check().unwrap_err().contains("covers chunks 1..4"));
+        let bad_name = Header {
+            samples: Some(SamplesRecord {
+                file: "../x".into(),
+                bytes: 1,
+            }),
+            ..header(Kind::Run)
+        };
+        assert!(bad_name.check().unwrap_err().contains("not a plain file name"));
     }
 }
