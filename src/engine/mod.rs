@@ -17,6 +17,8 @@
 mod chunk_loop;
 mod state;
 
+use rayon::prelude::*;
+
 use crate::chunk::{chunk_count, first_iteration};
 use crate::error::{Error, Result};
 use crate::expr::Operand;
@@ -370,13 +372,23 @@ pub fn run_range(
             });
             // Log-spaced checkpoints (powers of two of chunks), the stopping point and the end.
             if chunks_done.is_power_of_two() || done == cfg.iterations || precise {
-                let mut sketches = vec![Sketch::default(); model.n_metrics];
-                for thread in threads {
-                    let thread = thread.lock().expect("a worker panicked");
-                    for (merged, sketch) in sketches.iter_mut().zip(&thread.sketches) {
-                        merged.merge(sketch);
-                    }
-                }
+                // Each metric's merge on its own worker (the workers are idle
+                // between waves); integer counts, so the order is immaterial.
+                let guards: Vec<_> = threads.iter().map(|t| t.lock().expect("a worker panicked")).collect();
+                let per_thread: Vec<&[Sketch]> = guards.iter().map(|g| g.sketches.as_slice()).collect();
+                let sketches: Vec<Sketch> = pool.install(|| {
+                    (0..model.n_metrics)
+                        .into_par_iter()
+                        .map(|k| {
+                            let mut merged = Sketch::default();
+                            for sketches in &per_thread {
+                                merged.merge(&sketches[k]);
+                            }
+                            merged
+                        })
+                        .collect()
+                });
+                drop(guards);
                 state.checkpoint(done, sketches);
             }
             if precise {
