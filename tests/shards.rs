@@ -11,34 +11,11 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 
 use cradle::shard::{Body, StateWriter, read_state};
 
-/// Every variable `--shard auto` reads: removed, so that the tests do not
-/// depend on where they run (a CI job inside a Slurm allocation, say).
-const SCHEDULER_VARS: &[&str] = &[
-    "SLURM_ARRAY_TASK_ID",
-    "SLURM_ARRAY_TASK_COUNT",
-    "SLURM_ARRAY_TASK_MIN",
-    "SLURM_ARRAY_TASK_MAX",
-    "SLURM_ARRAY_TASK_STEP",
-    "JOB_COMPLETION_INDEX",
-];
-
-fn cradle() -> Command {
-    let mut c = Command::cargo_bin("cradle").unwrap();
-    c.current_dir(env!("CARGO_MANIFEST_DIR"));
-    for var in SCHEDULER_VARS {
-        c.env_remove(var);
-    }
-    c
-}
-
-fn args(words: &str) -> Vec<String> {
-    words.split_whitespace().map(String::from).collect()
-}
+use common::{args, cradle_outside_a_scheduler as cradle};
 
 /// A single run of `scenario` with `extra` arguments, into `out`.
 fn single(scenario: &str, extra: &str, out: &Path) {

@@ -12,7 +12,6 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 
 use cradle::shard::{Body, Header, StateWriter, read_state};
@@ -21,29 +20,7 @@ use cradle::{Model, Scenario};
 
 const EVIDENCE: &str = "scenarios/evidence.toml";
 
-/// Every variable `--shard auto` reads: removed, so that the tests do not
-/// depend on where they run.
-const SCHEDULER_VARS: &[&str] = &[
-    "SLURM_ARRAY_TASK_ID",
-    "SLURM_ARRAY_TASK_COUNT",
-    "SLURM_ARRAY_TASK_MIN",
-    "SLURM_ARRAY_TASK_MAX",
-    "SLURM_ARRAY_TASK_STEP",
-    "JOB_COMPLETION_INDEX",
-];
-
-fn cradle() -> Command {
-    let mut c = Command::cargo_bin("cradle").unwrap();
-    c.current_dir(env!("CARGO_MANIFEST_DIR"));
-    for var in SCHEDULER_VARS {
-        c.env_remove(var);
-    }
-    c
-}
-
-fn args(words: &str) -> Vec<String> {
-    words.split_whitespace().map(String::from).collect()
-}
+use common::{args, cradle_outside_a_scheduler as cradle};
 
 /// A single `cradle voi` of the evidence scenario with `extra` arguments, into `out`.
 fn single(extra: &str, out: &Path) {

@@ -25,7 +25,6 @@ metrics and eight domain contributions and reads the percentiles of
 summary.csv and breakdown.csv off them with np.percentile, as a user would.
 """
 
-import json
 import math
 import sys
 import time
@@ -35,7 +34,7 @@ from pathlib import Path
 import numpy as np
 from scipy import special, stats
 
-from headline_numpy import KEPT, Z90, Z95, green_book_df
+from headline_numpy import KEPT, Z90, Z95, green_book_df, report
 
 CHUNK = 1_000_000
 SCENARIO = Path(__file__).resolve().parents[2] / "scenarios/evidence.toml"
@@ -174,26 +173,7 @@ def main():
         if full:
             kept.append([value, gross, cost, net, gross / cost] + [adjustment * c for c in contributions])
         done += m
-    percentiles = {}
-    if full:
-        probs = [2.5, 5, 25, 50, 75, 95, 97.5]
-        for name, column in zip(KEPT, range(len(kept[0]))):
-            values = np.concatenate([chunk[column] for chunk in kept])
-            percentiles[name] = np.percentile(values, probs).tolist()
-    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu_start
-    out = {
-        "iterations": n,
-        "mode": "full" if full else "means",
-        "seconds": elapsed,
-        "cpu_seconds": cpu,
-        "iterations_per_s": n / cpu,
-    }
-    for key, (s1, s2) in sums.items():
-        mean = s1 / n
-        out[key] = {"mean": mean, "sd": math.sqrt(max(s2 / n - mean * mean, 0.0) * n / (n - 1))}
-    if full:
-        out["percentiles"] = percentiles
-    print(json.dumps(out))
+    report(n, full, sums, kept, start, cpu_start)
 
 
 if __name__ == "__main__":

@@ -95,6 +95,33 @@ def sampler(spec):
     raise ValueError(f"distribution {kind} not in the headline scenario")
 
 
+def report(n, full, sums, kept, start, cpu_start):
+    """Print the JSON line compare.py reads: each metric's mean and SD, with
+    `full` the percentiles of every kept column (computed inside the timed
+    work, as cradle's are), and the wall and CPU seconds since `start` and
+    `cpu_start`. Shared by both baselines."""
+    percentiles = {}
+    if full:
+        probs = [2.5, 5, 25, 50, 75, 95, 97.5]
+        for name, column in zip(KEPT, range(len(kept[0]))):
+            values = np.concatenate([chunk[column] for chunk in kept])
+            percentiles[name] = np.percentile(values, probs).tolist()
+    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu_start
+    out = {
+        "iterations": n,
+        "mode": "full" if full else "means",
+        "seconds": elapsed,
+        "cpu_seconds": cpu,
+        "iterations_per_s": n / cpu,
+    }
+    for key, (s1, s2) in sums.items():
+        mean = s1 / n
+        out[key] = {"mean": mean, "sd": math.sqrt(max(s2 / n - mean * mean, 0.0) * n / (n - 1))}
+    if full:
+        out["percentiles"] = percentiles
+    print(json.dumps(out))
+
+
 def main():
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000_000
     seed = int(sys.argv[2]) if len(sys.argv) > 2 else 20260209
@@ -138,26 +165,7 @@ def main():
         if full:
             kept.append([value, gross, cost, net, gross / cost] + [adjustment * d for d in domains])
         done += m
-    percentiles = {}
-    if full:
-        probs = [2.5, 5, 25, 50, 75, 95, 97.5]
-        for name, column in zip(KEPT, range(len(kept[0]))):
-            values = np.concatenate([chunk[column] for chunk in kept])
-            percentiles[name] = np.percentile(values, probs).tolist()
-    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu_start
-    out = {
-        "iterations": n,
-        "mode": "full" if full else "means",
-        "seconds": elapsed,
-        "cpu_seconds": cpu,
-        "iterations_per_s": n / cpu,
-    }
-    for key, (s1, s2) in sums.items():
-        mean = s1 / n
-        out[key] = {"mean": mean, "sd": math.sqrt(max(s2 / n - mean * mean, 0.0) * n / (n - 1))}
-    if full:
-        out["percentiles"] = percentiles
-    print(json.dumps(out))
+    report(n, full, sums, kept, start, cpu_start)
 
 
 if __name__ == "__main__":

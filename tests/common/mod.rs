@@ -95,3 +95,30 @@ pub fn assert_same_outputs(single: &Path, merged: &Path) {
         );
     }
 }
+
+/// Every variable `--shard auto` reads.
+pub const SCHEDULER_VARS: &[&str] = &[
+    "SLURM_ARRAY_TASK_ID",
+    "SLURM_ARRAY_TASK_COUNT",
+    "SLURM_ARRAY_TASK_MIN",
+    "SLURM_ARRAY_TASK_MAX",
+    "SLURM_ARRAY_TASK_STEP",
+    "JOB_COMPLETION_INDEX",
+];
+
+/// The binary, run from the repository, with every scheduler variable
+/// removed, so that a test does not depend on where it runs (a CI job
+/// inside a Slurm allocation, say).
+pub fn cradle_outside_a_scheduler() -> assert_cmd::Command {
+    let mut c = assert_cmd::Command::cargo_bin("cradle").unwrap();
+    c.current_dir(env!("CARGO_MANIFEST_DIR"));
+    for var in SCHEDULER_VARS {
+        c.env_remove(var);
+    }
+    c
+}
+
+/// Whitespace-separated words as arguments.
+pub fn args(words: &str) -> Vec<String> {
+    words.split_whitespace().map(String::from).collect()
+}
