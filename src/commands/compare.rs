@@ -5,13 +5,13 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use cradle::chunk::{CHUNK_SIZE, chunk_count};
+use cradle::chunk::chunk_count;
 use cradle::compare::{Comparison, compare_range, compare_with};
 use cradle::engine::RunConfig;
 use cradle::output::comparison::COMPARISON_FILES;
 use cradle::output::{self, OutputSet};
 use cradle::sampling::Sampler;
-use cradle::shard::{Body, Execution, Header, Kind, MAX_ITERATIONS, Shard, StateWriter};
+use cradle::shard::{Body, Kind, Shard, StateWriter};
 use cradle::{Error, Model, Scenario};
 
 use crate::cli::CompareArgs;
@@ -91,13 +91,7 @@ fn compare_shard(
     shard: Shard,
     state_path: &Path,
 ) -> anyhow::Result<()> {
-    if config.iterations > MAX_ITERATIONS {
-        return Err(Error::Config(format!(
-            "a sharded comparison has at most 2^62 iterations, not {}",
-            config.iterations
-        ))
-        .into());
-    }
+    super::check_shardable(config.iterations, "comparison")?;
     let records = scenarios
         .iter()
         .map(super::scenario_record)
@@ -109,24 +103,14 @@ fn compare_shard(
     let start = Instant::now();
     let state = compare_range(labelled, config, chunks, &pool)?;
     let elapsed_s = start.elapsed().as_secs_f64();
-    let header = Header {
-        kind: Kind::Compare,
-        cradle_version: env!("CARGO_PKG_VERSION").into(),
-        scenarios: records,
-        seed: config.seed,
-        sampler: Sampler::MonteCarlo.name().into(),
-        iterations: config.iterations,
-        chunk_size: CHUNK_SIZE as u64,
-        shard: shard.index(),
-        shards: shard.count(),
-        chunks,
-        samples: None,
-        execution: Execution {
-            host: super::host(),
-            threads: pool.current_num_threads() as u64,
-            elapsed_s,
-        },
-    };
+    let header = super::shard_header(
+        Kind::Compare,
+        records,
+        (config.seed, Sampler::MonteCarlo, config.iterations),
+        (shard, chunks),
+        &pool,
+        elapsed_s,
+    );
     writer.commit(&header, &Body::Compare(state), None)?;
     if !args.quiet {
         super::show_shard(shard, chunks, config.iterations, elapsed_s, state_path)?;

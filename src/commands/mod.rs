@@ -17,9 +17,12 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
+use cradle::Error;
 use cradle::Scenario;
+use cradle::chunk::CHUNK_SIZE;
 use cradle::output::OutputSet;
-use cradle::shard::{ScenarioRecord, Shard};
+use cradle::sampling::Sampler;
+use cradle::shard::{Execution, Header, Kind, MAX_ITERATIONS, ScenarioRecord, Shard};
 
 use crate::cli::ShardArgs;
 
@@ -99,6 +102,50 @@ pub fn scenario_record(scenario: &Scenario) -> anyhow::Result<ScenarioRecord> {
         files: scenario.files.clone(),
         sha256: scenario.sha256.clone(),
     })
+}
+
+/// Refuse a sharded `what` (a run, a comparison, a value-of-information
+/// run) of more iterations than a state's header can describe.
+pub fn check_shardable(iterations: u64, what: &str) -> anyhow::Result<()> {
+    if iterations > MAX_ITERATIONS {
+        return Err(Error::Config(format!(
+            "a sharded {what} has at most 2^62 iterations, not {iterations}"
+        ))
+        .into());
+    }
+    Ok(())
+}
+
+/// The header of shard `shard`'s state: what defines the run (the fields
+/// `merge` compares: the scenarios, `(seed, sampler, iterations)`, the
+/// shard and its chunks) and how this shard ran (`pool`'s threads, the
+/// host, `elapsed_s`). No samples file; a run with `--samples` sets one.
+pub fn shard_header(
+    kind: Kind,
+    scenarios: Vec<ScenarioRecord>,
+    (seed, sampler, iterations): (u64, Sampler, u64),
+    (shard, chunks): (Shard, (u64, u64)),
+    pool: &rayon::ThreadPool,
+    elapsed_s: f64,
+) -> Header {
+    Header {
+        kind,
+        cradle_version: env!("CARGO_PKG_VERSION").into(),
+        scenarios,
+        seed,
+        sampler: sampler.name().into(),
+        iterations,
+        chunk_size: CHUNK_SIZE as u64,
+        shard: shard.index(),
+        shards: shard.count(),
+        chunks,
+        samples: None,
+        execution: Execution {
+            host: host(),
+            threads: pool.current_num_threads() as u64,
+            elapsed_s,
+        },
+    }
 }
 
 /// The closing line of a shard: what it covered and where its state is.

@@ -5,11 +5,11 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use cradle::chunk::{CHUNK_SIZE, chunk_count};
+use cradle::chunk::chunk_count;
 use cradle::engine::{self, Precision, RunConfig};
 use cradle::output::{self, OutputSet, RUN_FILES, RunInfo, SampleWriter};
 use cradle::sampling::{Design, Sampler};
-use cradle::shard::{Body, Execution, Header, Kind, MAX_ITERATIONS, PendingFile, SamplesRecord, Shard, StateWriter};
+use cradle::shard::{Body, Header, Kind, PendingFile, SamplesRecord, Shard, StateWriter};
 use cradle::{Error, Model, RunResult, Scenario};
 
 use crate::cli::RunArgs;
@@ -136,13 +136,7 @@ fn run_shard(
     shard: Shard,
     state_path: &Path,
 ) -> anyhow::Result<()> {
-    if config.iterations > MAX_ITERATIONS {
-        return Err(Error::Config(format!(
-            "a sharded run has at most 2^62 iterations, not {}",
-            config.iterations
-        ))
-        .into());
-    }
+    super::check_shardable(config.iterations, "run")?;
     let record = super::scenario_record(scenario)?;
     let design = Design::new(config.sampler, model, config.iterations, config.seed)?;
     let chunks = shard.chunks(chunk_count(config.iterations));
@@ -179,22 +173,15 @@ fn run_shard(
         None => None,
     };
     let header = Header {
-        kind: Kind::Run,
-        cradle_version: env!("CARGO_PKG_VERSION").into(),
-        scenarios: vec![record],
-        seed: config.seed,
-        sampler: config.sampler.name().into(),
-        iterations: config.iterations,
-        chunk_size: CHUNK_SIZE as u64,
-        shard: shard.index(),
-        shards: shard.count(),
-        chunks,
         samples,
-        execution: Execution {
-            host: super::host(),
-            threads: pool.current_num_threads() as u64,
+        ..super::shard_header(
+            Kind::Run,
+            vec![record],
+            (config.seed, config.sampler, config.iterations),
+            (shard, chunks),
+            &pool,
             elapsed_s,
-        },
+        )
     };
     writer.commit(&header, &Body::Run(state), rows)?;
     if !args.quiet {

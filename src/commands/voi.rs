@@ -6,12 +6,11 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use cradle::chunk::CHUNK_SIZE;
 use cradle::output::OutputSet;
 use cradle::output::voi::{VOI_FILES, VoiRun, VoiSource, write_voi};
 use cradle::sampling::Sampler;
 use cradle::scenario::{DEFAULT_SEED, MetricLabel};
-use cradle::shard::{Body, Execution, Header, Kind, MAX_ITERATIONS, Shard, StateWriter};
+use cradle::shard::{Body, Kind, Shard, StateWriter};
 use cradle::voi::{
     GroupSpec, PsaTable, SweepSpec, TableRequest, VoiConfig, VoiPlan, VoiResult, VoiSettings, analyse_given,
 };
@@ -136,13 +135,7 @@ fn voi_shard(
     state_path: &Path,
 ) -> anyhow::Result<()> {
     let config = plan.config();
-    if config.iterations > MAX_ITERATIONS {
-        return Err(Error::Config(format!(
-            "a sharded value-of-information run has at most 2^62 iterations, not {}",
-            config.iterations
-        ))
-        .into());
-    }
+    super::check_shardable(config.iterations, "value-of-information run")?;
     let record = super::scenario_record(scenario)?;
     let chunks = shard.chunks(plan.chunks());
     let pool = super::pool(args.threads)?;
@@ -151,24 +144,14 @@ fn voi_shard(
     let start = Instant::now();
     let state = plan.run_range(chunks, &pool)?;
     let elapsed_s = start.elapsed().as_secs_f64();
-    let header = Header {
-        kind: Kind::Voi,
-        cradle_version: env!("CARGO_PKG_VERSION").into(),
-        scenarios: vec![record],
-        seed: config.seed,
-        sampler: config.sampler.name().into(),
-        iterations: config.iterations,
-        chunk_size: CHUNK_SIZE as u64,
-        shard: shard.index(),
-        shards: shard.count(),
-        chunks,
-        samples: None,
-        execution: Execution {
-            host: super::host(),
-            threads: pool.current_num_threads() as u64,
-            elapsed_s,
-        },
-    };
+    let header = super::shard_header(
+        Kind::Voi,
+        vec![record],
+        (config.seed, config.sampler, config.iterations),
+        (shard, chunks),
+        &pool,
+        elapsed_s,
+    );
     let body = Body::Voi {
         settings: VoiSettings::of(config),
         state,
