@@ -13,9 +13,9 @@ use std::path::{Path, PathBuf};
 
 use predicates::prelude::*;
 
-use cradle::shard::{Body, StateWriter, read_state};
+use cradle::shard::read_state;
 
-use common::{args, cradle_outside_a_scheduler as cradle};
+use common::{args, cradle_outside_a_scheduler as cradle, merge, name, refused, rewrite, shuffled};
 
 /// A single run of `scenario` with `extra` arguments, into `out`.
 fn single(scenario: &str, extra: &str, out: &Path) {
@@ -41,23 +41,6 @@ fn shards(scenario: &str, extra: &str, n: u64, dir: &Path) -> Vec<PathBuf> {
             state
         })
         .collect()
-}
-
-/// `cradle merge` of `states` (in this order) into `out`.
-fn merge(states: &[PathBuf], out: &Path) -> assert_cmd::assert::Assert {
-    cradle().arg("merge").args(states).arg("-o").arg(out).arg("-q").assert()
-}
-
-/// The files in a different order: reversed for odd `seed`, else rotated.
-fn shuffled(states: &[PathBuf], seed: usize) -> Vec<PathBuf> {
-    let mut v = states.to_vec();
-    if seed % 2 == 1 {
-        v.reverse();
-    } else if !v.is_empty() {
-        let k = (seed / 2 + 1) % v.len();
-        v.rotate_left(k);
-    }
-    v
 }
 
 fn value(dir: &Path, key: &str) -> String {
@@ -187,24 +170,6 @@ fn small_shards(dir: &Path, seed: u64, count: u64) -> Vec<PathBuf> {
     )
 }
 
-/// Merging `states` fails with exit code 2, a message holding every
-/// `needle`, and nothing written: the output directory is not even created.
-fn refused(states: &[PathBuf], needles: &[&str]) {
-    let out = tempfile::tempdir().unwrap();
-    let target = out.path().join("out");
-    let assert = merge(states, &target).code(2);
-    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
-    for needle in needles {
-        assert!(stderr.contains(needle), "stderr lacks {needle:?}: {stderr}");
-    }
-    assert!(!stderr.contains("panicked"), "{stderr}");
-    assert!(!target.exists(), "a refused merge created {}", target.display());
-}
-
-fn name(path: &Path) -> String {
-    path.display().to_string()
-}
-
 #[test]
 fn merges_of_states_that_do_not_belong_together_are_refused() {
     let dir = tempfile::tempdir().unwrap();
@@ -301,14 +266,6 @@ fn merges_of_states_that_do_not_belong_together_are_refused() {
     );
     // The set as it should be merges.
     merge(&states, &dir.path().join("ok")).success();
-}
-
-/// Rewrite the state file `path` with its header changed by `edit`, as a
-/// different cradle (or a tampered file) would have written it.
-fn rewrite(path: &Path, to: &Path, edit: impl FnOnce(&mut cradle::shard::Header, &mut Body)) {
-    let (mut header, mut body) = read_state(path).unwrap();
-    edit(&mut header, &mut body);
-    StateWriter::create(to).unwrap().commit(&header, &body, None).unwrap();
 }
 
 #[test]

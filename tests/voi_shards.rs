@@ -14,13 +14,13 @@ use std::path::{Path, PathBuf};
 
 use predicates::prelude::*;
 
-use cradle::shard::{Body, Header, StateWriter, read_state};
+use cradle::shard::{Body, Header, read_state};
 use cradle::voi::{SweepSpec, VoiConfig, VoiPlan};
 use cradle::{Model, Scenario};
 
 const EVIDENCE: &str = "scenarios/evidence.toml";
 
-use common::{args, cradle_outside_a_scheduler as cradle};
+use common::{args, cradle_outside_a_scheduler as cradle, merge, name, refused, rewrite, shuffled};
 
 /// A single `cradle voi` of the evidence scenario with `extra` arguments, into `out`.
 fn single(extra: &str, out: &Path) {
@@ -52,23 +52,6 @@ fn shards(extra: &str, n: u64, dir: &Path) -> Vec<PathBuf> {
             state
         })
         .collect()
-}
-
-/// `cradle merge` of `states` (in this order) into `out`.
-fn merge(states: &[PathBuf], out: &Path) -> assert_cmd::assert::Assert {
-    cradle().arg("merge").args(states).arg("-o").arg(out).arg("-q").assert()
-}
-
-/// The files in a different order: reversed for odd `seed`, else rotated.
-fn shuffled(states: &[PathBuf], seed: usize) -> Vec<PathBuf> {
-    let mut v = states.to_vec();
-    if seed % 2 == 1 {
-        v.reverse();
-    } else if !v.is_empty() {
-        let k = (seed / 2 + 1) % v.len();
-        v.rotate_left(k);
-    }
-    v
 }
 
 /// A key of voi_run.csv.
@@ -130,25 +113,6 @@ fn merged_voi_shards_with_parameters_groups_a_sweep_and_a_horizon_match_a_single
     let out = dir.path().join("sobol-merged");
     merge(&shuffled(&states, 1), &out).success();
     common::assert_same_outputs(&reference, &out);
-}
-
-/// Merging `states` fails with exit code 2, a message holding every
-/// `needle`, no panic, and nothing written: the output directory is not
-/// even created.
-fn refused(states: &[PathBuf], needles: &[&str]) {
-    let out = tempfile::tempdir().unwrap();
-    let target = out.path().join("out");
-    let assert = merge(states, &target).code(2);
-    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
-    for needle in needles {
-        assert!(stderr.contains(needle), "stderr lacks {needle:?}: {stderr}");
-    }
-    assert!(!stderr.contains("panicked"), "{stderr}");
-    assert!(!target.exists(), "a refused merge created {}", target.display());
-}
-
-fn name(path: &Path) -> String {
-    path.display().to_string()
 }
 
 /// The three shards of a 10,000-draw voi run of seed 1, in `dir`.
@@ -246,14 +210,6 @@ fn voi_merges_of_states_that_do_not_belong_together_are_refused() {
     }
     // The set as it should be merges, in any order.
     merge(&shuffled(&states, 1), &dir.path().join("ok")).success();
-}
-
-/// Rewrite the state file `path` as `to` with its header and body changed
-/// by `edit`, through the library, with a valid checksum.
-fn rewrite(path: &Path, to: &Path, edit: impl FnOnce(&mut Header, &mut Body)) {
-    let (mut header, mut body) = read_state(path).unwrap();
-    edit(&mut header, &mut body);
-    StateWriter::create(to).unwrap().commit(&header, &body, None).unwrap();
 }
 
 /// The VoiState inside a voi state file.

@@ -34,7 +34,7 @@ from pathlib import Path
 import numpy as np
 from scipy import special, stats
 
-from headline_numpy import KEPT, Z90, Z95, green_book_df, report
+from headline_numpy import KEPT, Z90, Z95, add_chunk, green_book_df, report
 
 CHUNK = 1_000_000
 SCENARIO = Path(__file__).resolve().parents[2] / "scenarios/evidence.toml"
@@ -162,16 +162,7 @@ def main():
             delta_p * p["e_neet"] * p["c_neet"] * pv["neet"],
             p["q_pmh"] * p["d_pmh"] * p["pv_pmh"],
         )
-        adjustment = (1 - p["deadweight"]) * p["attribution"] * (1 - p["optimism_bias"])
-        value = adjustment * sum(contributions)
-        gross = p["families"] * value
-        cost = p["families"] * p["cost_per_family"]
-        net = gross - cost
-        for key, x in (("value_per_child", value), ("gross_savings", gross), ("net_savings", net)):
-            sums[key][0] += x.sum()
-            sums[key][1] += (x * x).sum()
-        if full:
-            kept.append([value, gross, cost, net, gross / cost] + [adjustment * c for c in contributions])
+        add_chunk(p, contributions, sums, kept, full)
         done += m
     report(n, full, sums, kept, start, cpu_start)
 

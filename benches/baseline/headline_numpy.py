@@ -95,6 +95,23 @@ def sampler(spec):
     raise ValueError(f"distribution {kind} not in the headline scenario")
 
 
+def add_chunk(p, domains, sums, kept, full):
+    """The metrics of one chunk from its domains' values per child (before
+    the programme adjustment): sums and sums of squares of value per child,
+    gross and net savings into `sums`, and with `full` every column KEPT
+    names into `kept`. Shared by both baselines."""
+    adjustment = (1 - p["deadweight"]) * p["attribution"] * (1 - p["optimism_bias"])
+    value = adjustment * sum(domains)
+    gross = p["families"] * value
+    cost = p["families"] * p["cost_per_family"]
+    net = gross - cost
+    for key, x in (("value_per_child", value), ("gross_savings", gross), ("net_savings", net)):
+        sums[key][0] += x.sum()
+        sums[key][1] += (x * x).sum()
+    if full:
+        kept.append([value, gross, cost, net, gross / cost] + [adjustment * d for d in domains])
+
+
 def report(n, full, sums, kept, start, cpu_start):
     """Print the JSON line compare.py reads: each metric's mean and SD, with
     `full` the percentiles of every kept column (computed inside the timed
@@ -153,17 +170,8 @@ def main():
         placement = p["delta_p"] * p["e_care"] * p["c_lac"] * p["dur_lac"] / 3 * pv(5, 8) * fade
         neet = p["delta_p"] * p["e_neet"] * p["c_neet"] * pv(16, 61) * fade
         parent = p["q_pmh"] * p["d_pmh"] * p["pv_pmh"]
-        adjustment = (1 - p["deadweight"]) * p["attribution"] * (1 - p["optimism_bias"])
         domains = (conduct_child, conduct_adult, dep_costs, dep_qalys, protection, placement, neet, parent)
-        value = adjustment * sum(domains)
-        gross = p["families"] * value
-        cost = p["families"] * p["cost_per_family"]
-        net = gross - cost
-        for key, x in (("value_per_child", value), ("gross_savings", gross), ("net_savings", net)):
-            sums[key][0] += x.sum()
-            sums[key][1] += (x * x).sum()
-        if full:
-            kept.append([value, gross, cost, net, gross / cost] + [adjustment * d for d in domains])
+        add_chunk(p, domains, sums, kept, full)
         done += m
     report(n, full, sums, kept, start, cpu_start)
 

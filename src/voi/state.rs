@@ -224,6 +224,18 @@ mod tests {
         BinnedEvppi::new(vec![0.0], 1).unwrap()
     }
 
+    /// The shape of the states `state` builds: n = N, R rows of 2 columns,
+    /// one sweep value, one parameter per template.
+    fn shape(templates: &[BinnedEvppi]) -> Shape<'_> {
+        Shape {
+            iterations: N,
+            regression_cap: R,
+            columns: 2,
+            templates,
+            sweep: 1,
+        }
+    }
+
     /// A chunk's sums: `draws` values of θ and NB, and the chunk's first R rows.
     fn chunk(index: u64, draws: usize) -> (ChunkVoi, Option<Vec<Vec<f64>>>) {
         let theta: Vec<f64> = (0..draws).map(|i| (i as f64 * 0.37).sin()).collect();
@@ -257,13 +269,7 @@ mod tests {
     #[test]
     fn states_of_any_range_pass_and_join_into_the_whole() {
         let templates = [template()];
-        let shape = Shape {
-            iterations: N,
-            regression_cap: R,
-            columns: 2,
-            templates: &templates,
-            sweep: 1,
-        };
+        let shape = shape(&templates);
         for (a, b) in [(0, 3), (0, 1), (1, 3), (2, 3), (3, 3)] {
             assert_eq!(state(a, b).check(&shape, (a, b)), Ok(()), "{a}..{b}");
         }
@@ -276,13 +282,7 @@ mod tests {
     #[test]
     fn a_state_of_another_shape_is_refused() {
         let templates = [template()];
-        let shape = Shape {
-            iterations: N,
-            regression_cap: R,
-            columns: 2,
-            templates: &templates,
-            sweep: 1,
-        };
+        let shape = shape(&templates);
         let refused = |state: &VoiState, chunks: (u64, u64)| state.check(&shape, chunks).unwrap_err();
         assert!(refused(&state(0, 2), (0, 3)).contains("cover chunks"));
         assert!(refused(&state(1, 3), (0, 3)).contains("cover chunks"));

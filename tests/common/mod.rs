@@ -122,3 +122,58 @@ pub fn cradle_outside_a_scheduler() -> assert_cmd::Command {
 pub fn args(words: &str) -> Vec<String> {
     words.split_whitespace().map(String::from).collect()
 }
+
+/// `cradle merge` of `states` (in this order) into `out`, quietly.
+pub fn merge(states: &[PathBuf], out: &Path) -> assert_cmd::assert::Assert {
+    cradle_outside_a_scheduler()
+        .arg("merge")
+        .args(states)
+        .arg("-o")
+        .arg(out)
+        .arg("-q")
+        .assert()
+}
+
+/// The files in a different order: reversed for odd `seed`, else rotated.
+pub fn shuffled(states: &[PathBuf], seed: usize) -> Vec<PathBuf> {
+    let mut v = states.to_vec();
+    if seed % 2 == 1 {
+        v.reverse();
+    } else if !v.is_empty() {
+        let k = (seed / 2 + 1) % v.len();
+        v.rotate_left(k);
+    }
+    v
+}
+
+/// Merging `states` fails with exit code 2, a message holding every
+/// `needle`, no panic, and nothing written: the output directory is not
+/// even created.
+pub fn refused(states: &[PathBuf], needles: &[&str]) {
+    let out = tempfile::tempdir().unwrap();
+    let target = out.path().join("out");
+    let assert = merge(states, &target).code(2);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    for needle in needles {
+        assert!(stderr.contains(needle), "stderr lacks {needle:?}: {stderr}");
+    }
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(!target.exists(), "a refused merge created {}", target.display());
+}
+
+/// A path as messages print it.
+pub fn name(path: &Path) -> String {
+    path.display().to_string()
+}
+
+/// Rewrite the state file `path` as `to` with its header and body changed
+/// by `edit`, through the library, with a valid checksum: as a different
+/// cradle (or a tampered file) would have written it.
+pub fn rewrite(path: &Path, to: &Path, edit: impl FnOnce(&mut cradle::shard::Header, &mut cradle::shard::Body)) {
+    let (mut header, mut body) = cradle::shard::read_state(path).unwrap();
+    edit(&mut header, &mut body);
+    cradle::shard::StateWriter::create(to)
+        .unwrap()
+        .commit(&header, &body, None)
+        .unwrap();
+}
