@@ -104,6 +104,21 @@ pub fn scenario_record(scenario: &Scenario) -> anyhow::Result<ScenarioRecord> {
     })
 }
 
+/// Warn that a Sobol run of `iterations` that is not a power of two is
+/// not balanced (its points are, only at powers of two).
+pub fn warn_unbalanced_sobol(sampler: Sampler, iterations: u64) {
+    if sampler == Sampler::Sobol && !iterations.is_power_of_two() {
+        // checked: past 2^63 there is no next power of two in u64 (the
+        // sampler then refuses the run: it has 2^32 points).
+        let next = iterations
+            .checked_next_power_of_two()
+            .map_or_else(|| "none below 2^64".to_string(), |n| n.to_string());
+        crate::terminal::warn(&format!(
+            "{iterations} iterations is not a power of two: Sobol points are balanced only at powers of two (next: {next})"
+        ));
+    }
+}
+
 /// Refuse a sharded `what` (a run, a comparison, a value-of-information
 /// run) of more iterations than a state's header can describe.
 pub fn check_shardable(iterations: u64, what: &str) -> anyhow::Result<()> {

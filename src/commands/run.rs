@@ -8,7 +8,7 @@ use std::time::Instant;
 use cradle::chunk::chunk_count;
 use cradle::engine::{self, Precision, RunConfig};
 use cradle::output::{self, OutputSet, RUN_FILES, RunInfo, SampleWriter};
-use cradle::sampling::{Design, Sampler};
+use cradle::sampling::Design;
 use cradle::shard::{Body, Header, Kind, PendingFile, SamplesRecord, Shard, StateWriter};
 use cradle::{Error, Model, RunResult, Scenario};
 
@@ -42,18 +42,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
         )
         .into());
     }
-    if config.sampler == Sampler::Sobol && !config.iterations.is_power_of_two() {
-        // checked: past 2^63 there is no next power of two in u64 (the
-        // sampler then refuses the run: it has 2^32 points).
-        let next = config
-            .iterations
-            .checked_next_power_of_two()
-            .map_or_else(|| "none below 2^64".to_string(), |n| n.to_string());
-        terminal::warn(&format!(
-            "{} iterations is not a power of two: Sobol points are balanced only at powers of two (next: {next})",
-            config.iterations,
-        ));
-    }
+    super::warn_unbalanced_sobol(config.sampler, config.iterations);
     if let Some((shard, state)) = shard {
         return run_shard(&args, &scenario, &model, &config, shard, &state);
     }

@@ -8,7 +8,6 @@ use std::time::Instant;
 
 use cradle::output::OutputSet;
 use cradle::output::voi::{VOI_FILES, VoiRun, VoiSource, write_voi};
-use cradle::sampling::Sampler;
 use cradle::scenario::{DEFAULT_SEED, MetricLabel};
 use cradle::shard::{Body, Kind, Shard, StateWriter};
 use cradle::voi::{
@@ -63,17 +62,7 @@ fn scenario(args: &VoiArgs, parameters: Option<Vec<String>>, groups: Vec<GroupSp
         ..defaults
     };
     let plan = VoiPlan::new(&scenario, &model, &config)?;
-    if config.sampler == Sampler::Sobol && !config.iterations.is_power_of_two() {
-        // checked: past 2^63 there is no next power of two in u64.
-        let next = config
-            .iterations
-            .checked_next_power_of_two()
-            .map_or_else(|| "none below 2^64".to_string(), |n| n.to_string());
-        terminal::warn(&format!(
-            "{} iterations is not a power of two: Sobol points are balanced only at powers of two (next: {next})",
-            config.iterations
-        ));
-    }
+    super::warn_unbalanced_sobol(config.sampler, config.iterations);
     if let Some((shard, state)) = super::shard_of(&args.shard)? {
         return voi_shard(args, &scenario, &plan, shard, &state);
     }
